@@ -1,0 +1,125 @@
+"""Text normalisation that keeps an exact offset map back to the original text.
+
+Two views are built from the raw input:
+
+* ``clean``   – NFKC (full/half width, circled digits), lower case, traditional → simplified,
+  zero-width and variation selectors removed. Punctuation and spaces are kept, so parsers
+  (prices, times) and word-bounded English patterns run here.
+* ``compact`` – ``clean`` with everything but letters, digits and CJK removed, so
+  '补.习', '数*学', '补 习' and '补📚习' all read '补习'. Chinese lexicons match here.
+
+Every character of both views knows the original ``[start, end)`` it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_DROP = frozenset(
+    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\ufeff\ufe0e\ufe0f\u20e3"
+)
+_COMPACT_RUN = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """The original text, its two normalised views and their offset maps."""
+
+    original: str
+    clean: str
+    clean_start: list[int]
+    clean_end: list[int]
+    compact: str
+    compact_to_clean: list[int]
+    t2s_changed: frozenset[int]
+
+    def span_from_clean(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` of the clean-view span ``[start, end)`` (end > start)."""
+        return self.clean_start[start], self.clean_end[end - 1]
+
+    def span_from_compact(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` of the compact-view span ``[start, end)`` (end > start)."""
+        c2c = self.compact_to_clean
+        return self.clean_start[c2c[start]], self.clean_end[c2c[end - 1]]
+
+    def compact_is_contiguous(self, start: int, end: int) -> bool:
+        """True when the compact span had nothing removed from inside it in the clean view."""
+        c2c = self.compact_to_clean
+        return c2c[end - 1] - c2c[start] == end - start - 1
+
+    def compact_changed_by_t2s(self, start: int, end: int) -> bool:
+        """True when some character of the compact span was traditional in the input."""
+        if not self.t2s_changed:
+            return False
+        c2c = self.compact_to_clean
+        return any(c2c[i] in self.t2s_changed for i in range(start, end))
+
+
+def _fold_chars(text: str) -> tuple[str, list[int], list[int]]:
+    """NFKC + lower case + drop invisible characters, tracking offsets per output character."""
+    if unicodedata.is_normalized("NFKC", text) and _DROP.isdisjoint(text):
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            n = len(text)
+            return lowered, list(range(n)), list(range(1, n + 1))
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _DROP:
+            continue
+        piece = unicodedata.normalize("NFKC", ch).lower()
+        for p in piece:
+            if p in _DROP:
+                continue
+            out.append(p)
+            starts.append(i)
+            ends.append(i + 1)
+    return "".join(out), starts, ends
+
+
+def _to_simplified(text: str) -> tuple[str, frozenset[int]]:
+    """Traditional → simplified, length-preserving; returns the indices OpenCC changed."""
+    if not text or text.isascii():
+        return text, frozenset()
+    converter = _t2s()
+    converted = converter.convert(text)
+    if converted == text:
+        return text, frozenset()
+    if len(converted) != len(text):
+        converted = "".join(
+            c if len(c := converter.convert(ch)) == 1 else ch for ch in text
+        )
+    changed = frozenset(i for i, (a, b) in enumerate(zip(text, converted)) if a != b)
+    return converted, changed
+
+
+def normalize(text: str) -> NormalizedText:
+    """Build the clean and compact views of ``text`` with their offset maps."""
+    folded, starts, ends = _fold_chars(text)
+    clean, changed = _to_simplified(folded)
+    pieces: list[str] = []
+    compact_to_clean: list[int] = []
+    for m in _COMPACT_RUN.finditer(clean):
+        pieces.append(m.group())
+        compact_to_clean.extend(range(m.start(), m.end()))
+    return NormalizedText(
+        original=text,
+        clean=clean,
+        clean_start=starts,
+        clean_end=ends,
+        compact="".join(pieces),
+        compact_to_clean=compact_to_clean,
+        t2s_changed=changed,
+    )
