@@ -48,9 +48,9 @@ def parse_number(token: str) -> float | None:
     return float(total + section + (digit or 0))
 
 
-def _hit(nt: NormalizedText, start: int, end: int, via: str = "parser", **attrs: object) -> Hit:
-    s, e = nt.span_from_clean(start, end)
-    return Hit(s, e, nt.original[s:e], tuple((k, str(v)) for k, v in attrs.items()), via)
+def _hit(nt: NormalizedText, a: int, b: int, /, **attrs: object) -> Hit:
+    s, e = nt.span_from_clean(a, b)
+    return Hit(s, e, nt.original[s:e], tuple((k, str(v)) for k, v in attrs.items()), "parser")
 
 
 def stage_of_grade(grade: int) -> str:
@@ -89,6 +89,46 @@ def grade_number(nt: NormalizedText) -> list[Hit]:
     return hits
 
 
+_AGE_RANGE = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:-|~|—|–|至|到|to)\s*(\d{1,2})\s*(?:岁|周岁|years?\s*old|yrs?)")
+_AGE_EN = re.compile(r"\b(?:aged?|ages)\s*(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\b")
+_AGE_FROM = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:岁|周岁)\s*(?:起|以上|\+|及以上)?")
+
+
+def stage_of_age(age: int) -> str:
+    """Ages up to 6 are preschool; 7–12 primary; 13–15 junior; 16–18 senior; older adult."""
+    if age <= 6:
+        return "preschool"
+    if age <= 12:
+        return "primary"
+    if age <= 15:
+        return "junior"
+    if age <= 18:
+        return "senior"
+    return "adult"
+
+
+@PARSERS.register("age_range")
+def age_range(nt: NormalizedText) -> list[Hit]:
+    """'3-6岁', 'aged 6-12', '5岁起' → the stage of those ages (adults excluded)."""
+    hits = []
+    covered: list[tuple[int, int]] = []
+    for pat in (_AGE_RANGE, _AGE_EN):
+        for m in pat.finditer(nt.clean):
+            low, high = int(m.group(1)), int(m.group(2))
+            if low > high or high > 18:
+                continue
+            a, b = stage_of_age(low), stage_of_age(high)
+            hits.append(_hit(nt, m.start(), m.end(), stage=a if a == b else "k12", age=f"{low}-{high}"))
+            covered.append((m.start(), m.end()))
+    for m in _AGE_FROM.finditer(nt.clean):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        age = int(m.group(1))
+        if 2 <= age <= 18:
+            hits.append(_hit(nt, m.start(), m.end(), stage=stage_of_age(age), age=str(age)))
+    return hits
+
+
 _REF_PRICE = r"(?:原价|原售价|划线价|市场价|门市价|专柜价|参考价|定价|价格|标价|价值|售价|日常价|官方价)"
 _SALE_PRICE = r"(?:现价|现售价|到手价|参考到手价|活动价|特价|仅需|只需|只要|仅售|仅|秒杀价|优惠价|抢购价|限时价|折后价?|团购价|体验价|拼团价|券后价?|now|only)"
 _AMOUNT = r"[¥$]?\s*(\d+(?:\.\d+)?)\s*(?:元|块)?"
@@ -113,6 +153,7 @@ def price_pair(nt: NormalizedText) -> list[Hit]:
 
 _HOURS = re.compile(r"(" + NUM + r")\s*(?:个)?(?:课时|节课|次课|堂课|学时)")
 _SPAN_MONTHS = re.compile(r"(" + NUM + r")\s*(?:个)?(月|年|学期)(?:的)?\s*(?:课包|课程|学费|套餐|卡|班|会员|vip)")
+_BUY_SPAN = re.compile(r"(?:一次性?|一口气)?(?:买|购|报|交|缴|付|充)\s*(" + NUM + r")\s*(?:个)?(月|年|学期)")
 _PREPAY_VERB = re.compile(r"一次性|预付|预交|预存|缴清|付清|交清|打包|课包|充值|买|购|报|送")
 
 
@@ -126,7 +167,7 @@ def prepayment(nt: NormalizedText) -> list[Hit]:
         window = text[max(0, m.start() - 12) : m.end() + 12]
         if n is not None and n > 60 and _PREPAY_VERB.search(window):
             hits.append(_hit(nt, m.start(), m.end(), hours=int(n)))
-    for m in _SPAN_MONTHS.finditer(text):
+    for m in list(_SPAN_MONTHS.finditer(text)) + list(_BUY_SPAN.finditer(text)):
         n = parse_number(m.group(1))
         if n is None:
             continue

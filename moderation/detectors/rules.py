@@ -67,10 +67,11 @@ class RuleDetector:
         self._latin_re = self._word_regex(latin)
         self._abbrev = abbrev
         self._abbrev_re = (
-            re.compile(r"(?<![a-z])(?:" + "|".join(sorted(map(re.escape, abbrev), key=len, reverse=True)) + r")(?![a-z])")
+            re.compile(r"(?<![a-z])(?:" + "|".join(sorted(map(re.escape, abbrev), key=len, reverse=True)) + r")+(?![a-z])")
             if abbrev
             else None
         )
+        self._abbrev_piece = re.compile("|".join(sorted(map(re.escape, abbrev), key=len, reverse=True)) or "(?!)")
         self._phonetic = PhoneticIndex(phonetic_terms)
         self._phonetic_entries = {k: by_key[k] for k in phonetic_terms}
 
@@ -102,9 +103,10 @@ class RuleDetector:
                 cands.append(_Candidate(s, e, entries, via))
         has_latin = _LATIN.search(compact) is not None
         if has_latin and self._abbrev_re is not None:
-            for m in self._abbrev_re.finditer(compact):
-                s, e = nt.span_from_compact(m.start(), m.end())
-                cands.append(_Candidate(s, e, self._abbrev[m.group()], "abbreviation"))
+            for run in self._abbrev_re.finditer(compact):  # 'sxwl' is two codes
+                for m in self._abbrev_piece.finditer(compact, run.start(), run.end()):
+                    s, e = nt.span_from_compact(m.start(), m.end())
+                    cands.append(_Candidate(s, e, self._abbrev[m.group()], "abbreviation"))
         if has_latin and self._latin_re is not None:
             for m in self._latin_re.finditer(nt.clean):
                 key = re.sub(r"[\s\-]+", "", m.group())

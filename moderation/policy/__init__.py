@@ -1,0 +1,1 @@
+"""Policy packs (rules as data) and profiles (scores → decisions)."""
