@@ -6,7 +6,8 @@ Two views are built from the raw input:
   zero-width and variation selectors removed. Punctuation and spaces are kept, so parsers
   (prices, times) and word-bounded English patterns run here.
 * ``compact`` – ``clean`` with everything but letters, digits and CJK removed, so
-  '补.习', '数*学', '补 习' and '补📚习' all read '补习'. Chinese lexicons match here.
+  '补.习', '数*学', '补 习' and '补📚习' all read '补习'; sentence punctuation (，。【】…) leaves a
+  ``|`` barrier so words never join across it. Chinese lexicons match here.
 
 Every character of both views knows the original ``[start, end)`` it came from.
 """
@@ -23,6 +24,11 @@ _DROP = frozenset(
     "\u2060\u2061\u2062\u2063\u2064\ufeff\ufe0e\ufe0f\u20e3"
 )
 _COMPACT_RUN = re.compile(r"[^\W_]+")
+_BARRIER = re.compile(r"[。！？!?；;，,、：:【】\[\]()（）《》<>“”\"‘’\n\r\t…|]")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +63,20 @@ class NormalizedText:
         """True when the compact span had nothing removed from inside it in the clean view."""
         c2c = self.compact_to_clean
         return c2c[end - 1] - c2c[start] == end - start - 1
+
+    def compact_has_inserted_symbols(self, start: int, end: int) -> bool:
+        """True when symbols, or spaces between two CJK characters, were removed inside the span ('补.习', '补 习').
+
+        A space next to a digit or Latin letter ('1 对1', 'AP 课程') is ordinary typography, not an evasion.
+        """
+        c2c, clean = self.compact_to_clean, self.clean
+        for i in range(start, end - 1):
+            a, b = c2c[i], c2c[i + 1]
+            if b - a > 1:
+                gap = clean[a + 1 : b]
+                if not gap.isspace() or (_is_cjk(clean[a]) and _is_cjk(clean[b])):
+                    return True
+        return False
 
     def compact_changed_by_t2s(self, start: int, end: int) -> bool:
         """True when some character of the compact span was traditional in the input."""
@@ -111,9 +131,14 @@ def normalize(text: str) -> NormalizedText:
     clean, changed = _to_simplified(folded)
     pieces: list[str] = []
     compact_to_clean: list[int] = []
+    last = 0
     for m in _COMPACT_RUN.finditer(clean):
+        if pieces and (b := _BARRIER.search(clean, last, m.start())):
+            pieces.append("|")  # sentence punctuation stays a barrier: '期。【中' must not read 期中
+            compact_to_clean.append(b.start())
         pieces.append(m.group())
         compact_to_clean.extend(range(m.start(), m.end()))
+        last = m.end()
     return NormalizedText(
         original=text,
         clean=clean,

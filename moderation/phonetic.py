@@ -3,8 +3,8 @@
 The compact view is read as a stream of syllables: each CJK character gives its pinyin
 (pypinyin's dictionary, first reading), each Latin run is split into pinyin syllables when it
 can be. A term matches when its syllables appear in a row and the window is not the literal
-term. Windows that mix in Latin pinyin match toneless; all-CJK homophones must match tones too
-(so 不可 bù kě never reads as 补课 bǔ kè).
+term. Windows that mix in Latin pinyin match toneless. All-CJK homophones (辅岛 for 辅导) must match
+tones too and are off by default: on real SMS they matched ordinary words (题优 → 提优, 世听 → 试听).
 """
 
 from __future__ import annotations
@@ -120,7 +120,8 @@ class PhoneticMatch:
 class PhoneticIndex:
     """Looks up multi-syllable CJK terms by their pinyin."""
 
-    def __init__(self, terms: Iterable[str]) -> None:
+    def __init__(self, terms: Iterable[str], homophones: bool = False) -> None:
+        self._homophones = homophones
         readings = _char_readings()
         self._plain: dict[tuple[str, ...], str] = {}
         self._toned: dict[tuple[str, ...], str] = {}
@@ -150,9 +151,11 @@ class PhoneticIndex:
                 if any(s.toned is None for s in window):
                     term = self._plain.get(tuple(s.plain for s in window))
                     kind = "pinyin"
-                else:
+                elif self._homophones:
                     term = self._toned.get(tuple(s.toned for s in window))  # type: ignore[misc]
                     kind = "homophone"
+                else:
+                    continue
                 if term is not None and compact[start:end] != term:
                     found.append(PhoneticMatch(start, end, term, kind))
         return found

@@ -93,7 +93,7 @@ class RuleDetector:
         if self._automaton is not None and compact:
             for end_idx, (key, entries) in self._automaton.iter(compact):
                 start = end_idx - len(key) + 1
-                if not nt.compact_is_contiguous(start, end_idx + 1):
+                if not nt.compact_is_contiguous(start, end_idx + 1) and nt.compact_has_inserted_symbols(start, end_idx + 1):
                     via = "symbols"
                 elif nt.compact_changed_by_t2s(start, end_idx + 1):
                     via = "traditional"
