@@ -96,17 +96,27 @@ def _fold_chars(text: str) -> tuple[str, list[int], list[int]]:
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    fold = _fold_one
     for i, ch in enumerate(text):
-        if ch in _DROP:
-            continue
-        piece = unicodedata.normalize("NFKC", ch).lower()
-        for p in piece:
-            if p in _DROP:
-                continue
-            out.append(p)
+        piece = fold(ch)
+        if len(piece) == 1:
+            out.append(piece)
             starts.append(i)
             ends.append(i + 1)
+        else:
+            for p in piece:
+                out.append(p)
+                starts.append(i)
+                ends.append(i + 1)
     return "".join(out), starts, ends
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_one(ch: str) -> str:
+    """NFKC + lower case of one character, invisible characters removed ('' for those)."""
+    if ch in _DROP:
+        return ""
+    return "".join(p for p in unicodedata.normalize("NFKC", ch).lower() if p not in _DROP)
 
 
 def _to_simplified(text: str) -> tuple[str, frozenset[int]]:

@@ -142,10 +142,20 @@ class PhoneticIndex:
         stream = syllable_stream(compact) if stream is None else stream
         found: list[PhoneticMatch] = []
         n = len(stream)
-        for size in self._lengths:
-            for i in range(n - size + 1):
+        if self._homophones:
+            starts_by_size = {size: range(n - size + 1) for size in self._lengths}
+        else:  # only windows that contain a Latin syllable can match
+            anchors = [i for i, s in enumerate(stream) if s.toned is None and s.plain]
+            if not anchors:
+                return found
+            starts_by_size = {
+                size: sorted({j for i in anchors for j in range(max(0, i - size + 1), min(i, n - size) + 1)})
+                for size in self._lengths
+            }
+        for size, starts in starts_by_size.items():
+            for i in starts:
                 window = stream[i : i + size]
-                if any(not s.plain for s in window):
+                if not all(s.plain for s in window):
                     continue
                 start, end = window[0].start, window[-1].end
                 if any(s.toned is None for s in window):

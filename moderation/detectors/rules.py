@@ -112,7 +112,7 @@ class RuleDetector:
                 key = re.sub(r"[\s\-]+", "", m.group())
                 s, e = nt.span_from_clean(m.start(), m.end())
                 cands.append(_Candidate(s, e, self._latin[key], "literal"))
-        if compact and _CJK.search(compact):
+        if has_latin and _CJK.search(compact):
             for pm in self._phonetic.find(compact, syllable_stream(compact)):
                 s, e = nt.span_from_compact(pm.start, pm.end)
                 cands.append(_Candidate(s, e, self._phonetic_entries[pm.term], pm.kind))
@@ -135,47 +135,48 @@ class RuleDetector:
         """Evaluate every feature of the pack, in order."""
         lex = self._lexicon_hits(nt)
         values: dict[str, list[Hit]] = {}
-        original = nt.original
+        original, clean = nt.original, nt.clean
         for f in self.pack.features:
             hits: list[Hit] = []
             for name in f.lexicons:
-                hits.extend(lex.get(name, ()))
+                found = lex.get(name)
+                if found:
+                    hits.extend(found)
             if f.patterns is not None:
-                for m in f.patterns.finditer(nt.clean):
+                for m in f.patterns.finditer(clean):
                     if m.end() > m.start():
                         s, e = nt.span_from_clean(m.start(), m.end())
                         hits.append(Hit(s, e, original[s:e], (), "pattern"))
             for parser in f.parsers:
                 hits.extend(PARSERS.get(parser)(nt))
             for ref in f.any:
-                hits.extend(values[ref])
+                found = values[ref]
+                if found:
+                    hits.extend(found)
             if f.source is not None:
                 hits.extend(values[f.source])
-            if f.where:
-                hits = [h for h in hits if all(h.attr(k) in allowed for k, allowed in f.where)]
-            if f.via is not None:
-                hits = [h for h in hits if h.via in f.via]
-            if hits and f.all and not all(values[ref] for ref in f.all):
-                hits = []
-            if hits and f.none and any(values[ref] for ref in f.none):
-                hits = []
-            if hits and f.min_distinct > 1 and len({h.text for h in hits}) < f.min_distinct:
-                hits = []
+            if hits:
+                if f.where:
+                    hits = [h for h in hits if all(h.attr(k) in allowed for k, allowed in f.where)]
+                if f.via is not None:
+                    hits = [h for h in hits if h.via in f.via]
+                if f.all and not all(values[ref] for ref in f.all):
+                    hits = []
+                elif f.none and any(values[ref] for ref in f.none):
+                    hits = []
+                elif f.min_distinct > 1 and len({h.text for h in hits}) < f.min_distinct:
+                    hits = []
             values[f.name] = hits
         return values
 
     def analyze(self, nt: NormalizedText) -> Analysis:
         """Fire the pack's rules and fuse them into per-category scores (noisy-OR)."""
         values = self.features(nt)
-        remaining = {c: 1.0 for c in AD_CATEGORIES}
+        remaining = dict.fromkeys(AD_CATEGORIES, 1.0)
         evidence: list[Evidence] = []
         fired: list[str] = []
         for rule in self.pack.rules:
-            if rule.all and not all(values[r] for r in rule.all):
-                continue
-            if rule.any and not any(values[r] for r in rule.any):
-                continue
-            if rule.none and any(values[r] for r in rule.none):
+            if not _holds(rule.all, rule.any, rule.none, values):
                 continue
             fired.append(rule.id)
             remaining[rule.category] *= 1.0 - rule.score
@@ -205,6 +206,23 @@ class RuleDetector:
             stage = "none"
         subjects = sorted({h.attr("subject") for h in values.get(conf.get("subject_feature", ""), ())} - {None})
         return {"stage": stage, "subjects": subjects, "language": detect_language(nt.clean)}
+
+
+def _holds(all_: tuple[str, ...], any_: tuple[str, ...], none: tuple[str, ...], values: dict[str, list[Hit]]) -> bool:
+    """A rule's condition: every `all` feature present, one `any` present, no `none` present."""
+    for ref in all_:
+        if not values[ref]:
+            return False
+    if any_:
+        for ref in any_:
+            if values[ref]:
+                break
+        else:
+            return False
+    for ref in none:
+        if values[ref]:
+            return False
+    return True
 
 
 def detect_language(text: str) -> str:
