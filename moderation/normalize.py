@@ -23,6 +23,7 @@ _DROP = frozenset(
     "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
     "\u2060\u2061\u2062\u2063\u2064\ufeff\ufe0e\ufe0f\u20e3"
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _COMPACT_RUN = re.compile(r"[^\W_]+")
 _BARRIER = re.compile(r"[。！？!?；;，,、：:【】\[\]()（）《》<>“”\"‘’\n\r\t…|]")
 
@@ -88,7 +89,7 @@ class NormalizedText:
 
 def _fold_chars(text: str) -> tuple[str, list[int], list[int]]:
     """NFKC + lower case + drop invisible characters, tracking offsets per output character."""
-    if unicodedata.is_normalized("NFKC", text) and _DROP.isdisjoint(text):
+    if unicodedata.is_normalized("NFKC", text) and _DROP.isdisjoint(text) and not _SURROGATE.search(text):
         lowered = text.lower()
         if len(lowered) == len(text):
             n = len(text)
@@ -116,6 +117,8 @@ def _fold_one(ch: str) -> str:
     """NFKC + lower case of one character, invisible characters removed ('' for those)."""
     if ch in _DROP:
         return ""
+    if "\ud800" <= ch <= "\udfff":  # a lone surrogate (e.g. from a JSON escape) cannot be encoded
+        return "\ufffd"
     return "".join(p for p in unicodedata.normalize("NFKC", ch).lower() if p not in _DROP)
 
 

@@ -75,6 +75,11 @@ def in_split(sha1: str, split: str) -> bool:
 
 def evaluate(data_dir: Path, policy: str, split: str = "all") -> str:
     """Markdown report: per-category flag precision/recall and decision-level block metrics."""
+    return measure(data_dir, policy, split)["report"]
+
+
+def measure(data_dir: Path, policy: str, split: str = "all") -> dict:
+    """Weighted precision/recall per category (and 'block') plus the Markdown report."""
     texts = unique_texts(data_dir)
     labels = [json.loads(line) for line in (HERE / "mudou_sms_labels.jsonl").read_text().splitlines() if line]
     labels = [lab for lab in labels if in_split(lab["sha1"], split)]
@@ -121,7 +126,8 @@ def evaluate(data_dir: Path, policy: str, split: str = "all") -> str:
         )
     lines += ["", "`block` = decision-level: gold block = K-12 subject ad, or any category 3–7 in an education ad.", ""]
     lines.append("Errors (category, kind, sha1 prefix): " + ", ".join(f"{c}/{k}/{h}" for c, k, h in errors[:60]))
-    return "\n".join(lines)
+    scores = {cat: dict(zip(("precision", "recall", "f1"), _prf(c["tp"], c["fp"], c["fn"]))) for cat, c in counts.items()}
+    return {"report": "\n".join(lines), "scores": scores, "raw": {k: dict(v) for k, v in raw.items()}}
 
 
 def main(argv: list[str] | None = None) -> int:
