@@ -77,11 +77,7 @@ class Moderator:
         analysis = self.rules.analyze(nt)
         t2 = time.perf_counter()
         decision, risk, flagged = profile.decide(analysis.scores)
-        evidence = [
-            e.to_dict()
-            for e in sorted(analysis.evidence, key=lambda e: (CATEGORIES.index(e.category), e.start, e.end))
-            if profile.evidence == "all" or flagged.get(e.category)
-        ]
+        evidence = self._evidence(analysis.evidence, flagged, keep_all=profile.evidence == "all")
         attributes = dict(analysis.attributes)
         if channel:
             attributes["channel"] = channel
@@ -106,6 +102,18 @@ class Moderator:
             "total": round((t3 - t0) * 1000, 3),
         }
         return result
+
+    @staticmethod
+    def _evidence(items, flagged: dict[str, bool], keep_all: bool) -> list[dict[str, Any]]:
+        """Evidence in category then text order; one entry per span unless every finding is kept."""
+        out, seen = [], set()
+        for e in sorted(items, key=lambda e: (CATEGORIES.index(e.category), e.start, e.end)):
+            if not keep_all:
+                if not flagged.get(e.category) or (e.category, e.start, e.end) in seen:
+                    continue
+                seen.add((e.category, e.start, e.end))
+            out.append(e.to_dict())
+        return out
 
     def moderate_batch(
         self, items: Iterable[Mapping[str, Any]], *, policy: str | None = None

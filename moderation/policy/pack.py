@@ -172,7 +172,7 @@ def _rule(spec: dict[str, Any], known: set[str], citations: dict[str, str], supp
     if not all_ and not any_:
         raise PackError(f"rule {rid!r} has neither all nor any")
     cite = spec.get("citation", "")
-    citation = " ; ".join(citations.get(c, c) for c in _tuple(cite))
+    citation = "; ".join(citations.get(c, c) for c in _tuple(cite))
     if not citation:
         raise PackError(f"rule {rid!r} has no citation")
     evidence = _tuple(spec.get("evidence")) or (all_ + any_)
