@@ -6,8 +6,9 @@ Two views are built from the raw input:
   zero-width and variation selectors removed. Punctuation and spaces are kept, so parsers
   (prices, times) and word-bounded English patterns run here.
 * ``compact`` – ``clean`` with everything but letters, digits and CJK removed, so
-  '补.习', '数*学', '补 习' and '补📚习' all read '补习'; sentence punctuation (，。【】…) leaves a
-  ``|`` barrier so words never join across it. Chinese lexicons match here.
+  '补.习', '数*学', '补 习' and '补📚习' all read '补习'; sentence punctuation (，。【】…) and a space
+  between two multi-character CJK words leave a ``|`` barrier so words never join across them.
+  Chinese lexicons match here.
 
 Every character of both views knows the original ``[start, end)`` it came from.
 """
@@ -146,10 +147,16 @@ def normalize(text: str) -> NormalizedText:
     compact_to_clean: list[int] = []
     last = 0
     for m in _COMPACT_RUN.finditer(clean):
-        if pieces and (b := _BARRIER.search(clean, last, m.start())):
-            pieces.append("|")  # sentence punctuation stays a barrier: '期。【中' must not read 期中
-            compact_to_clean.append(b.start())
-        pieces.append(m.group())
+        run = m.group()
+        if pieces:
+            gap_start = last
+            if b := _BARRIER.search(clean, gap_start, m.start()):
+                pieces.append("|")  # sentence punctuation stays a barrier: '期。【中' must not read 期中
+                compact_to_clean.append(b.start())
+            elif len(pieces[-1]) > 1 and len(run) > 1 and _is_cjk(pieces[-1][-1]) and _is_cjk(run[0]):
+                pieces.append("|")  # a space between two words is a clause break ('消化 学生'); '补 习' still joins
+                compact_to_clean.append(gap_start)
+        pieces.append(run)
         compact_to_clean.extend(range(m.start(), m.end()))
         last = m.end()
     return NormalizedText(

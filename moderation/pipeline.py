@@ -40,6 +40,11 @@ class Moderator:
         self.profiles = load_profiles(pack_dir)
         self.limits = limits or Limits()
         self.model_versions = {"rules": self.rules.version}
+        self._rules_by_id = {rule.id: rule for rule in self.pack.rules}
+
+    def pack_rule(self, rule_id: str):
+        """The rule spec with this id (KeyError if none)."""
+        return self._rules_by_id[rule_id]
 
     def profile(self, policy: str | None, channel: str | None = None) -> Profile:
         """Resolve a policy name (or a channel's default) to a profile, or raise InputError."""

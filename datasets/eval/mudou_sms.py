@@ -94,7 +94,12 @@ def measure(data_dir: Path, policy: str, split: str = "all") -> dict:
     counts: dict[str, Counter] = {c: Counter() for c in AD_CATEGORIES + ("block",)}
     raw: dict[str, Counter] = {c: Counter() for c in AD_CATEGORIES + ("block",)}
     errors = []
+    by_rule: dict[str, Counter] = {}
     for lab in labels:
+        result = moderator.moderate(texts[lab["sha1"]], id=lab["sha1"], policy="regulator-scan")
+        for rule_id in result["fired_rules"]:
+            category = moderator.pack_rule(rule_id).category
+            by_rule.setdefault(rule_id, Counter())["correct" if lab[category] else "wrong"] += 1
         result = moderator.moderate(texts[lab["sha1"]], id=lab["sha1"], policy=policy)
         w = weight[lab["stratum"]]
         gold_block = lab["subject_training_ad"] or (
@@ -125,6 +130,12 @@ def measure(data_dir: Path, policy: str, split: str = "all") -> dict:
             f"{p:.3f} | {rec:.3f} | {f:.3f} |"
         )
     lines += ["", "`block` = decision-level: gold block = K-12 subject ad, or any category 3–7 in an education ad.", ""]
+    lines += ["Rule calibration (unweighted sample): a rule's `score` is meant as its precision.", "",
+              "| rule | score | fired | correct | precision |", "|---|---|---|---|---|"]
+    for rule_id, c in sorted(by_rule.items()):
+        fired = c["correct"] + c["wrong"]
+        lines.append(f"| {rule_id} | {moderator.pack_rule(rule_id).score:.2f} | {fired} | {c['correct']} | {c['correct'] / fired:.2f} |")
+    lines.append("")
     lines.append("Errors (category, kind, sha1 prefix): " + ", ".join(f"{c}/{k}/{h}" for c, k, h in errors[:60]))
     scores = {cat: dict(zip(("precision", "recall", "f1"), _prf(c["tp"], c["fp"], c["fn"]))) for cat, c in counts.items()}
     return {"report": "\n".join(lines), "scores": scores, "raw": {k: dict(v) for k, v in raw.items()}}

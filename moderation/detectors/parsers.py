@@ -53,6 +53,11 @@ def _hit(nt: NormalizedText, a: int, b: int, /, **attrs: object) -> Hit:
     return Hit(s, e, nt.original[s:e], tuple((k, str(v)) for k, v in attrs.items()), "parser")
 
 
+def _has_any(text: str, needles: tuple[str, ...]) -> bool:
+    """Cheap literal guard before running a parser's regexes."""
+    return any(n in text for n in needles)
+
+
 def stage_of_grade(grade: int) -> str:
     """Grade 0 is preschool; 1–6 primary, 7–9 junior, 10–12 senior."""
     if grade <= 0:
@@ -75,6 +80,8 @@ _GRADE_PATTERNS = [
 @PARSERS.register("grade_number")
 def grade_number(nt: NormalizedText) -> list[Hit]:
     """'三年级', 'Grade 5', 'grades 3-6', '7th grader', 'G8' → stage and grade."""
+    if not _has_any(nt.clean, ("年级", "grade", "g")):
+        return []
     hits = []
     for pat in _GRADE_PATTERNS:
         for m in pat.finditer(nt.clean):
@@ -110,6 +117,8 @@ def stage_of_age(age: int) -> str:
 @PARSERS.register("age_range")
 def age_range(nt: NormalizedText) -> list[Hit]:
     """'3-6岁', 'aged 6-12', '5岁起' → the stage of those ages (adults excluded)."""
+    if not _has_any(nt.clean, ("岁", "age", "year", "yr")):
+        return []
     hits = []
     covered: list[tuple[int, int]] = []
     for pat in (_AGE_RANGE, _AGE_EN):
@@ -142,6 +151,8 @@ _PRICE_PAIR_PATTERNS = [
 @PARSERS.register("price_pair")
 def price_pair(nt: NormalizedText) -> list[Hit]:
     """A reference price next to a different sale price: '原价3980现价980', '¥399 ¥9'."""
+    if not _has_any(nt.clean, ("¥", "$", "价", "was", "regular", "list price")):
+        return []
     hits = []
     for pat in _PRICE_PAIR_PATTERNS:
         for m in pat.finditer(nt.clean):
@@ -152,7 +163,7 @@ def price_pair(nt: NormalizedText) -> list[Hit]:
 
 
 _HOURS = re.compile(r"(" + NUM + r")\s*(?:个)?(?:课时|节课|次课|堂课|学时)")
-_SPAN_MONTHS = re.compile(r"(" + NUM + r")\s*(?:个)?(月|年|学期)(?:的)?\s*(?:课包|课程|学费|套餐|卡|班|会员|vip)")
+_SPAN_MONTHS = re.compile(r"(?<![\d.])(" + NUM + r")\s*(?:个)?(月|年|学期)(?:的)?\s*(?:课包|课程|学费|套餐|卡|班|会员|vip)")
 _BUY_SPAN = re.compile(r"(?:一次性?|一口气)?(?:买|购|报|交|缴|付|充)\s*(" + NUM + r")\s*(?:个)?(月|年|学期)")
 _PREPAY_VERB = re.compile(r"一次性|预付|预交|预存|缴清|付清|交清|打包|课包|充值|买|购|报|送")
 
@@ -160,6 +171,8 @@ _PREPAY_VERB = re.compile(r"一次性|预付|预交|预存|缴清|付清|交清|
 @PARSERS.register("prepayment")
 def prepayment(nt: NormalizedText) -> list[Hit]:
     """Prepayment beyond the cap of 3 months or 60 class hours: '120课时', '两年课包'."""
+    if not _has_any(nt.clean, ("课时", "节课", "次课", "堂课", "学时", "月", "年", "学期")):
+        return []
     hits = []
     text = nt.clean
     for m in _HOURS.finditer(text):
@@ -171,7 +184,10 @@ def prepayment(nt: NormalizedText) -> list[Hit]:
         n = parse_number(m.group(1))
         if n is None:
             continue
-        months = n * {"月": 1, "年": 12, "学期": 5}[m.group(2)]
+        unit = m.group(2)
+        if n > {"月": 36, "年": 5, "学期": 10}[unit]:  # '2008年学费' is a year, not a span
+            continue
+        months = n * {"月": 1, "年": 12, "学期": 5}[unit]
         if months > 3:
             hits.append(_hit(nt, m.start(), m.end(), months=int(months)))
     return hits
@@ -188,6 +204,8 @@ _LESSON_SUFFIX = re.compile(r"(" + NUM + r")\s*(分钟|min)\s*(?:/|每)\s*(?:节
 @PARSERS.register("lesson_length")
 def lesson_length(nt: NormalizedText) -> list[Hit]:
     """A lesson longer than 30 minutes: '每节课45分钟', '90-minute live class'."""
+    if not _has_any(nt.clean, ("分钟", "min", "小时", "h")):
+        return []
     hits = []
     for pat in (_LESSON, _LESSON_SUFFIX, _LESSON_EN):
         for m in pat.finditer(nt.clean):
@@ -224,6 +242,8 @@ def _minutes_of_day(hour_token: str, minute_token: str | None, evening: bool) ->
 @PARSERS.register("late_end")
 def late_end(nt: NormalizedText) -> list[Hit]:
     """Classes that end after 21:00: '19:00-21:30', '晚上9点半下课', 'until 9:30 pm'."""
+    if not _has_any(nt.clean, ("下课", "结束", "收课", "放学", "-", "~", "—", "–", "至", "到", "until", "till", "end")):
+        return []
     hits = []
     text = nt.clean
     for m in _END_RANGE.finditer(text):

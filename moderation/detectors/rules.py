@@ -74,6 +74,7 @@ class RuleDetector:
         self._abbrev_piece = re.compile("|".join(sorted(map(re.escape, abbrev), key=len, reverse=True)) or "(?!)")
         self._phonetic = PhoneticIndex(phonetic_terms)
         self._phonetic_entries = {k: by_key[k] for k in phonetic_terms}
+        self._compile_features()
 
     @staticmethod
     def _word_regex(latin: dict[str, list[LexiconEntry]]) -> re.Pattern[str] | None:
@@ -117,12 +118,15 @@ class RuleDetector:
                 s, e = nt.span_from_compact(pm.start, pm.end)
                 cands.append(_Candidate(s, e, self._phonetic_entries[pm.term], pm.kind))
         # Longest match wins: drop candidates strictly inside a longer one (学生 in 大学生, 高一 in 提高一).
-        cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
+        cands.sort(key=lambda c: (c.start, -c.end))
         kept: list[_Candidate] = []
+        reach_start, reach_end = -1, -1  # the kept span reaching furthest right (earliest start on ties)
         for c in cands:
-            if any(k.start <= c.start and c.end <= k.end and (k.end - k.start) > (c.end - c.start) for k in kept):
-                continue
+            if c.end <= reach_end and (reach_start, reach_end) != (c.start, c.end):
+                continue  # strictly inside a longer kept span
             kept.append(c)
+            if c.end > reach_end:
+                reach_start, reach_end = c.start, c.end
         hits: dict[str, list[Hit]] = defaultdict(list)
         original = nt.original
         for c in kept:
@@ -131,42 +135,58 @@ class RuleDetector:
                 hits[entry.lexicon].append(Hit(c.start, c.end, text, entry.attrs, c.via))
         return hits
 
+    def _compile_features(self) -> None:
+        """Flatten feature specs into tuples; parsers resolved once (the hot loop avoids attribute lookups)."""
+        self._steps = tuple(
+            (
+                f.name,
+                f.lexicons,
+                f.patterns,
+                tuple(PARSERS.get(p) for p in f.parsers),
+                f.any + ((f.source,) if f.source is not None else ()),
+                f.where,
+                f.via,
+                f.all,
+                f.none,
+                f.min_distinct,
+            )
+            for f in self.pack.features
+        )
+
     def features(self, nt: NormalizedText) -> dict[str, list[Hit]]:
         """Evaluate every feature of the pack, in order."""
         lex = self._lexicon_hits(nt)
         values: dict[str, list[Hit]] = {}
         original, clean = nt.original, nt.clean
-        for f in self.pack.features:
+        for name, lexicons, patterns, parsers, unions, where, via, all_, none, min_distinct in self._steps:
             hits: list[Hit] = []
-            for name in f.lexicons:
-                found = lex.get(name)
+            for lexicon in lexicons:
+                found = lex.get(lexicon)
                 if found:
                     hits.extend(found)
-            if f.patterns is not None:
-                for m in f.patterns.finditer(clean):
+            if patterns is not None:
+                for m in patterns.finditer(clean):
                     if m.end() > m.start():
                         s, e = nt.span_from_clean(m.start(), m.end())
                         hits.append(Hit(s, e, original[s:e], (), "pattern"))
-            for parser in f.parsers:
-                hits.extend(PARSERS.get(parser)(nt))
-            for ref in f.any:
+            for parser in parsers:
+                hits.extend(parser(nt))
+            for ref in unions:
                 found = values[ref]
                 if found:
                     hits.extend(found)
-            if f.source is not None:
-                hits.extend(values[f.source])
             if hits:
-                if f.where:
-                    hits = [h for h in hits if all(h.attr(k) in allowed for k, allowed in f.where)]
-                if f.via is not None:
-                    hits = [h for h in hits if h.via in f.via]
-                if f.all and not all(values[ref] for ref in f.all):
+                if where:
+                    hits = [h for h in hits if all(h.attr(k) in allowed for k, allowed in where)]
+                if via is not None:
+                    hits = [h for h in hits if h.via in via]
+                if all_ and not all(values[ref] for ref in all_):
                     hits = []
-                elif f.none and any(values[ref] for ref in f.none):
+                elif none and any(values[ref] for ref in none):
                     hits = []
-                elif f.min_distinct > 1 and len({h.text for h in hits}) < f.min_distinct:
+                elif min_distinct > 1 and len({h.text for h in hits}) < min_distinct:
                     hits = []
-            values[f.name] = hits
+            values[name] = hits
         return values
 
     def analyze(self, nt: NormalizedText) -> Analysis:
