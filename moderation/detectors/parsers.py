@@ -59,14 +59,14 @@ def _has_any(text: str, needles: tuple[str, ...]) -> bool:
 
 
 def stage_of_grade(grade: int) -> str:
-    """Grade 0 is preschool; 1–6 primary, 7–9 junior, 10–12 senior."""
+    """Grade 0 or below is preschool; 1–6 primary, 7–9 junior, 10–12 senior; beyond, adult."""
     if grade <= 0:
         return "preschool"
     if grade <= 6:
         return "primary"
     if grade <= 9:
         return "junior"
-    return "senior"
+    return "senior" if grade <= 12 else "adult"
 
 
 _GRADE_PATTERNS = [
@@ -102,16 +102,8 @@ _AGE_FROM = re.compile(r"(?<![\d.])(\d{1,2})\s*(?:岁|周岁)\s*(?:起|以上|\+
 
 
 def stage_of_age(age: int) -> str:
-    """Ages up to 6 are preschool; 7–12 primary; 13–15 junior; 16–18 senior; older adult."""
-    if age <= 6:
-        return "preschool"
-    if age <= 12:
-        return "primary"
-    if age <= 15:
-        return "junior"
-    if age <= 18:
-        return "senior"
-    return "adult"
+    """Pupils start grade 1 at six: ages up to 6 preschool, 7–12 primary, 13–15 junior, 16–18 senior."""
+    return stage_of_grade(age - 6)
 
 
 @PARSERS.register("age_range")
