@@ -70,7 +70,7 @@ def main() -> None:
     base = rows["keyword scan (baseline)"]["items_per_s"]
     print(f"{len(texts)} short ads (mean {rows['normalize only']['mean_chars']:.0f} chars) x {args.rounds} rounds, "
           f"{args.cores} core(s), {len(terms)} lexicon terms\n")
-    print(f"| stage | items/s | p50 µs | p99 µs | throughput vs keyword scan |")
+    print("| stage | items/s | p50 µs | p99 µs | throughput vs keyword scan |")
     print("|---|---|---|---|---|")
     for name, r in rows.items():
         print(f"| {name} | {r['items_per_s']:,.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['items_per_s'] / base:.2f}x |")

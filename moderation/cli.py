@@ -30,7 +30,13 @@ def cmd_score(args: argparse.Namespace) -> int:
         return _fail("--image: image moderation (OCR) is not available in this version")
     if args.text is None:
         return _fail("give TEXT, or '-' to read it from stdin")
-    text = sys.stdin.read() if args.text == "-" else args.text
+    if args.text == "-":
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return _fail(f"stdin is not UTF-8 text (byte {exc.start})")
+    else:
+        text = args.text
     try:
         result = _moderator(args).moderate(text, id=args.id, policy=args.policy, channel=args.channel)
     except InputError as exc:
@@ -54,7 +60,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         total = count_lines(args.input) if show else None
-        source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8", errors="replace")
+        source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
         sink = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
     except OSError as exc:
         return _fail(f"{exc.filename}: {exc.strerror}")

@@ -26,9 +26,14 @@ def _error(line_no: int, item_id: Any, code: str, message: str) -> dict[str, Any
     return {"id": item_id, "line": line_no, "error": {"code": code, "message": message}}
 
 
-def scan_lines(lines: Iterator[str], moderator: Moderator, policy: str | None = None) -> Iterator[dict[str, Any]]:
+def scan_lines(lines: Iterator[bytes], moderator: Moderator, policy: str | None = None) -> Iterator[dict[str, Any]]:
     """Yield exactly one result (or error record) per input line, in order."""
-    for line_no, raw in enumerate(lines, 1):
+    for line_no, raw_bytes in enumerate(lines, 1):
+        try:
+            raw = raw_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield _error(line_no, None, "invalid_utf8", f"line {line_no}: not UTF-8 (byte {exc.start})")
+            continue
         try:
             item = json.loads(raw)
         except json.JSONDecodeError as exc:
@@ -64,7 +69,7 @@ def count_lines(path: str) -> int | None:
 
 
 def run_scan(
-    source: IO[str],
+    source: IO[bytes],
     sink: IO[str],
     moderator: Moderator,
     *,
@@ -72,7 +77,7 @@ def run_scan(
     total: int | None = None,
     progress: bool = False,
 ) -> ScanStats:
-    """Moderate every line of ``source`` and write one JSON line per input to ``sink``."""
+    """Moderate every line of the binary ``source`` and write one JSON line per input to ``sink``."""
     stats = ScanStats()
     bar = None
     if progress:

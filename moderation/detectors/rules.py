@@ -14,7 +14,6 @@ from ..policy.pack import LexiconEntry, Pack, is_latin_term, load_pack
 from ..types import Analysis, Evidence, Hit
 from .parsers import PARSERS
 
-_EVASIONS = frozenset({"symbols", "traditional", "pinyin", "homophone", "abbreviation"})
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
 
@@ -66,12 +65,9 @@ class RuleDetector:
         self._latin = latin
         self._latin_re = self._word_regex(latin)
         self._abbrev = abbrev
-        self._abbrev_re = (
-            re.compile(r"(?<![a-z])(?:" + "|".join(sorted(map(re.escape, abbrev), key=len, reverse=True)) + r")+(?![a-z])")
-            if abbrev
-            else None
-        )
-        self._abbrev_piece = re.compile("|".join(sorted(map(re.escape, abbrev), key=len, reverse=True)) or "(?!)")
+        codes = "|".join(sorted(map(re.escape, abbrev), key=len, reverse=True))
+        self._abbrev_re = re.compile(r"(?<![a-z])(?:" + codes + r")+(?![a-z])") if abbrev else None
+        self._abbrev_piece = re.compile(codes or "(?!)")  # one code inside a run such as 'sxwl'
         self._phonetic = PhoneticIndex(phonetic_terms)
         self._phonetic_entries = {k: by_key[k] for k in phonetic_terms}
         self._compile_features()

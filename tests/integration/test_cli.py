@@ -55,6 +55,11 @@ def test_bad_usage_exits_2_with_one_line(capsys, args, message) -> None:
     assert message in err and err.count("\n") == 1
 
 
+def test_undecodable_stdin_exits_2() -> None:
+    proc = subprocess.run([sys.executable, "-m", "moderation", "score", "-"], input=b"\xff\xfe bad", capture_output=True)
+    assert proc.returncode == 2 and b"not UTF-8" in proc.stderr
+
+
 def test_usage_error_exits_2() -> None:
     assert run_cli("frobnicate").returncode == 2
 
@@ -72,19 +77,19 @@ def test_scan_writes_one_result_per_line(tmp_path: Path) -> None:
         json.dumps({"id": "i", "text": "少儿街舞暑假班，6-12岁", "policy": "public-channel"}, ensure_ascii=False),
     ]
     src = tmp_path / "in.jsonl"
-    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    src.write_bytes(("\n".join(lines) + "\n").encode("utf-8") + b'{"id": "j", "text": "\xff"}\n')
     out = tmp_path / "out.jsonl"
     proc = run_cli("scan", str(src), "-o", str(out), "--progress")
     assert proc.returncode == 0, proc.stderr
     results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(results) == len(lines)
-    assert [r.get("id") for r in results] == ["a", "b", None, "d", "e", "f", None, None, "i"]
+    assert len(results) == len(lines) + 1
+    assert [r.get("id") for r in results] == ["a", "b", None, "d", "e", "f", None, None, "i", None]
     assert results[0]["decision"] == "block" and results[1]["decision"] == "pass"
     assert [r["error"]["code"] for r in results if "error" in r] == [
-        "invalid_json", "empty_text", "missing_text", "unsupported_item", "invalid_item", "invalid_json"
+        "invalid_json", "empty_text", "missing_text", "unsupported_item", "invalid_item", "invalid_json", "invalid_utf8"
     ]
     assert results[8]["decision"] == "block"
-    assert "scanned 9 items" in proc.stderr and "6 errors" in proc.stderr
+    assert "scanned 10 items" in proc.stderr and "7 errors" in proc.stderr
     assert "it" in proc.stderr  # tqdm progress bar was drawn
 
 
