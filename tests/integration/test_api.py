@@ -84,6 +84,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.TransportError:  # not listening yet
+        return False
+
+
 def test_real_server_via_cli() -> None:
     """`moderation serve` starts uvicorn; a real HTTP client talks to it over loopback."""
     port = _free_port()
@@ -94,12 +101,7 @@ def test_real_server_via_cli() -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
+        while not _healthy(base):
             assert time.monotonic() < deadline, "server did not become healthy"
             assert proc.poll() is None, proc.stdout.read().decode()
             time.sleep(0.2)
