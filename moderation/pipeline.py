@@ -10,7 +10,7 @@ from typing import Any, Iterable, Mapping
 from .categories import CATEGORIES
 from .detectors.rules import RuleDetector
 from .normalize import normalize
-from .policy.pack import load_pack
+from .policy.pack import RuleSpec, load_pack
 from .policy.profiles import Profile, UnknownPolicy, load_profiles
 
 
@@ -42,7 +42,7 @@ class Moderator:
         self.model_versions = {"rules": self.rules.version}
         self._rules_by_id = {rule.id: rule for rule in self.pack.rules}
 
-    def pack_rule(self, rule_id: str):
+    def pack_rule(self, rule_id: str) -> RuleSpec:
         """The rule spec with this id (KeyError if none)."""
         return self._rules_by_id[rule_id]
 
