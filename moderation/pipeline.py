@@ -123,10 +123,19 @@ class Moderator:
     def moderate_batch(
         self, items: Iterable[Mapping[str, Any]], *, policy: str | None = None
     ) -> list[dict[str, Any]]:
-        """Score many items ({'id', 'text', 'channel', 'policy'}); a batch-level policy is the default."""
+        """Score many items ({'id', 'text', 'channel', 'policy'}); a batch-level policy is the default.
+
+        Every item is validated before any is scored, so a bad item fails the whole batch, naming its index.
+        """
         items = list(items)
         if len(items) > self.limits.max_batch:
             raise InputError("batch_too_large", f"batch has {len(items)} items; the limit is {self.limits.max_batch}")
+        for i, item in enumerate(items):
+            try:
+                self.check_text(item.get("text"))
+                self.profile(item.get("policy") or policy, item.get("channel"))
+            except InputError as exc:
+                raise InputError(exc.code, f"items[{i}]: {exc.message}") from None
         return [
             self.moderate(
                 item.get("text"),  # type: ignore[arg-type]

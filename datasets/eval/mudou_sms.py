@@ -73,13 +73,8 @@ def in_split(sha1: str, split: str) -> bool:
     return (sha1[-1] in "01234567") == (split == "dev")
 
 
-def evaluate(data_dir: Path, policy: str, split: str = "all") -> str:
-    """Markdown report: per-category flag precision/recall and decision-level block metrics."""
-    return measure(data_dir, policy, split)["report"]
-
-
 def measure(data_dir: Path, policy: str, split: str = "all") -> dict:
-    """Weighted precision/recall per category (and 'block') plus the Markdown report."""
+    """Weighted precision/recall per category (and 'block'), per-rule precision, and the Markdown report."""
     texts = unique_texts(data_dir)
     labels = [json.loads(line) for line in (HERE / "mudou_sms_labels.jsonl").read_text().splitlines() if line]
     labels = [lab for lab in labels if in_split(lab["sha1"], split)]
@@ -151,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data_dir / "mudou_spam_sms").is_dir():
         print(f"error: no mudou_spam_sms under {args.data_dir}", file=sys.stderr)
         return 2
-    report = evaluate(args.data_dir, args.policy, args.split)
+    report = measure(args.data_dir, args.policy, args.split)["report"]
     print(report if args.errors else report.rsplit("\nErrors", 1)[0])
     return 0
 

@@ -16,6 +16,12 @@ from .parsers import PARSERS
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[a-z]")
+_WORD_GAP = re.compile(r"[\s\-]+")
+
+
+def _latin_key(term: str) -> str:
+    """'1-on-1', '1 on 1' and '1on1' share one key."""
+    return _WORD_GAP.sub("", term)
 
 
 class _Candidate:
@@ -51,7 +57,7 @@ class RuleDetector:
                 if name in self.pack.abbreviation_lexicons:
                     abbrev[entry.term].append(entry)
                 elif is_latin_term(entry.term):
-                    latin[re.sub(r"[\s\-]+", "", entry.term)].append(entry)
+                    latin[_latin_key(entry.term)].append(entry)
                 else:
                     key = normalize(entry.term).compact
                     if key:
@@ -79,7 +85,7 @@ class RuleDetector:
         alternatives = set()
         for entries in latin.values():
             for e in entries:
-                alternatives.add(r"[\s\-]*".join(re.escape(w) for w in re.split(r"[\s\-]+", e.term)))
+                alternatives.add(r"[\s\-]*".join(re.escape(w) for w in _WORD_GAP.split(e.term)))
         ordered = sorted(alternatives, key=len, reverse=True)
         return re.compile(r"(?<![a-z0-9])(?:" + "|".join(ordered) + r")(?![a-z0-9])")
 
@@ -106,9 +112,8 @@ class RuleDetector:
                     cands.append(_Candidate(s, e, self._abbrev[m.group()], "abbreviation"))
         if has_latin and self._latin_re is not None:
             for m in self._latin_re.finditer(nt.clean):
-                key = re.sub(r"[\s\-]+", "", m.group())
                 s, e = nt.span_from_clean(m.start(), m.end())
-                cands.append(_Candidate(s, e, self._latin[key], "literal"))
+                cands.append(_Candidate(s, e, self._latin[_latin_key(m.group())], "literal"))
         if has_latin and _CJK.search(compact):
             for pm in self._phonetic.find(compact, syllable_stream(compact)):
                 s, e = nt.span_from_compact(pm.start, pm.end)
