@@ -68,7 +68,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         stats = run_scan(source, sink, moderator, policy=args.policy, total=total, progress=show)
     elapsed = time.perf_counter() - started
     rate = stats.lines / elapsed if elapsed else 0.0
-    d = stats.decisions or {}
+    d = stats.decisions
     print(
         f"scanned {stats.lines} items in {elapsed:.1f}s ({rate:,.0f}/s): "
         f"{d.get('block', 0)} block, {d.get('review', 0)} review, {d.get('pass', 0)} pass, {stats.errors} errors",

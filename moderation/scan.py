@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any, Iterator
 
 from .pipeline import InputError, Moderator
@@ -16,10 +16,7 @@ class ScanStats:
 
     lines: int = 0
     errors: int = 0
-    decisions: dict[str, int] | None = None
-
-    def __post_init__(self) -> None:
-        self.decisions = {"pass": 0, "review": 0, "block": 0}
+    decisions: dict[str, int] = field(default_factory=lambda: {"pass": 0, "review": 0, "block": 0})
 
 
 def _error(line_no: int, item_id: Any, code: str, message: str) -> dict[str, Any]:
@@ -90,7 +87,7 @@ def run_scan(
             if "error" in result:
                 stats.errors += 1
             else:
-                stats.decisions[result["decision"]] += 1  # type: ignore[index]
+                stats.decisions[result["decision"]] += 1
             sink.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
             sink.write("\n")
             if bar is not None:
