@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ class InputError(ValueError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+TIERS = ("rules", "t1", "cascade", "full")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +57,25 @@ class Moderator:
         elif not isinstance(models, TextModels):
             models = TextModels(models)
         self.models: TextModels | None = models
+        self.forced_t2: str | None = None
         self.model_versions = {"rules": self.rules.version, **(models.versions if models else {})}
         self._rules_by_id = {rule.id: rule for rule in self.pack.rules}
         self._citation = {}
         for rule in self.pack.rules:
             self._citation.setdefault(rule.category, rule.citation)
+
+    def tier(self, name: str) -> "Moderator":
+        """A view scoring with one tier: rules, t1 (rules + linear), cascade (the profile's T2 mode), full (T2 always)."""
+        if name not in TIERS:
+            raise InputError("unknown_tier", f"unknown tier {name!r} (known: {', '.join(TIERS)})")
+        view = copy.copy(self)
+        if name == "rules" or self.models is None:
+            view.models = None
+        elif name == "t1":
+            view.models = self.models.without_t2()
+        view.forced_t2 = "always" if name == "full" else None
+        view.model_versions = {"rules": self.rules.version, **(view.models.versions if view.models else {})}
+        return view
 
     def pack_rule(self, rule_id: str) -> RuleSpec:
         """The rule spec with this id (KeyError if none)."""
@@ -127,7 +145,7 @@ class Moderator:
         if self.models is not None:
             by_mode: dict[str, list[int]] = {}
             for i, (*_, profile) in enumerate(jobs):
-                by_mode.setdefault(profile.t2, []).append(i)
+                by_mode.setdefault(self.forced_t2 or profile.t2, []).append(i)
             for mode, rows in by_mode.items():
                 for i, out in zip(rows, self.models.score([nts[i] for i in rows], t2=mode)):
                     outputs[i] = out

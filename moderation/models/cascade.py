@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from dataclasses import dataclass
@@ -73,6 +74,12 @@ class TextModels:
             log.warning("no trained models under %s: rules only", folder)
             return None
         return cls(folder)
+
+    def without_t2(self) -> "TextModels":
+        """The same models with the transformer tier switched off."""
+        view = copy.copy(self)
+        view.charbert = None
+        return view
 
     @property
     def versions(self) -> dict[str, str]:

@@ -11,6 +11,7 @@ import numpy as np
 from ..normalize import NormalizedText
 from .artifact import Artifact, load_artifact
 from .features import char_sequence
+from .linear import sigmoid
 
 KIND = "text-charbert"
 SPECIALS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
@@ -95,4 +96,4 @@ class CharBertModel:
         for k in range(0, len(order), batch_size):
             chunk = order[k : k + batch_size]
             out[chunk] = self.logits([seqs[i] for i in chunk])
-        return 1.0 / (1.0 + np.exp(-(self.calib_a * out + self.calib_b)))
+        return sigmoid(self.calib_a * out + self.calib_b)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Sequence
 
@@ -11,7 +10,7 @@ import numpy as np
 
 from ..normalize import NormalizedText
 from .artifact import Artifact, load_artifact
-from .features import linear_tokens
+from .features import _jieba, linear_tokens
 
 KIND = "text-linear"
 
@@ -31,6 +30,7 @@ class LinearModel:
         self.intercept = weights["intercept"].astype(np.float32)
         self.calib_a = weights["calib_a"].astype(np.float32)
         self.calib_b = weights["calib_b"].astype(np.float32)
+        _jieba()  # load the word dictionary now, not on the first request
         if self.coef.shape != (len(self.vocab), len(self.labels)):
             raise ValueError(f"{artifact.path}: weights shape {self.coef.shape} does not match vocabulary/labels")
 
@@ -62,7 +62,7 @@ class LinearModel:
     def predict(self, nts: Sequence[NormalizedText]) -> np.ndarray:
         """Calibrated probabilities, shape (texts, labels)."""
         z = np.stack([self.margins(nt) for nt in nts]) if nts else np.zeros((0, len(self.labels)), np.float32)
-        return 1.0 / (1.0 + np.exp(-(self.calib_a * z + self.calib_b)))
+        return sigmoid(self.calib_a * z + self.calib_b)
 
     def explain(self, nt: NormalizedText, label: str, top: int = 3) -> list[tuple[str, float]]:
         """The features that pushed ``label`` up the most, as (token, contribution)."""
@@ -83,6 +83,6 @@ class LinearModel:
         return self._inv
 
 
-def logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function, overflow-safe."""
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
