@@ -27,6 +27,7 @@ class InputError(ValueError):
 
 
 TIERS = ("rules", "t1", "cascade", "full")
+TRAINING_AD = ("subject_training_ad", "non_subject_training_ad", "disguised_training")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +168,12 @@ class Moderator:
         source = {c: "rules" for c in AD_CATEGORIES}
         if out is None or analysis.suppressed_by:
             return scores, source
+        # Claims, prices, schedules and services are in scope only in a training ad: the model's score for
+        # them is capped by how sure rules or models are that this is one.
+        training_ad = max(max(out.probs[c], scores.get(c, 0.0)) for c in TRAINING_AD)
         for c in AD_CATEGORIES:
-            p = round(out.probs[c], 4)
+            p = out.probs[c] if c in TRAINING_AD else min(out.probs[c], training_ad)
+            p = round(p, 4)
             if p > scores.get(c, 0.0):
                 source[c] = "model" if scores.get(c, 0.0) < p / 2 else "rules+model"
                 scores[c] = p

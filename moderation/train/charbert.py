@@ -23,8 +23,8 @@ from .data import file_sha256, split
 from .metrics import label_metrics
 
 DEFAULTS: dict[str, Any] = {
-    "hidden": 192, "layers": 3, "heads": 4, "intermediate": 384, "max_len": 96, "vocab_size": 6000,
-    "mlm_steps": 1500, "mlm_batch": 64, "mlm_lr": 5e-4, "ft_epochs": 3, "ft_batch": 64, "ft_lr": 3e-4,
+    "hidden": 128, "layers": 2, "heads": 2, "intermediate": 256, "max_len": 96, "vocab_size": 4000,
+    "mlm_steps": 600, "mlm_batch": 64, "mlm_lr": 1e-3, "ft_epochs": 2, "ft_batch": 32, "ft_lr": 5e-4,
 }
 
 
@@ -84,12 +84,14 @@ def pretrain(cfg: dict[str, Any], vocab: CharVocab, sequences: Sequence[str], se
         batch = [sequences[rng.randrange(len(sequences))] for _ in range(cfg["mlm_batch"])]
         ids, mask = vocab.batch(batch, cfg["max_len"])
         ids_t, labels = _mask_tokens(torch.from_numpy(ids), len(vocab), gen)
-        out = model(input_ids=ids_t.to(device), attention_mask=torch.from_numpy(mask).to(device),
-                    labels=labels.to(device))
-        out.loss.backward()
+        labels = labels.to(device)
+        hidden = model.bert(input_ids=ids_t.to(device), attention_mask=torch.from_numpy(mask).to(device))[0]
+        picked = labels != -100  # the vocabulary projection only where a token was masked
+        loss = torch.nn.functional.cross_entropy(model.cls(hidden[picked]), labels[picked])
+        loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step(), sched.step(), opt.zero_grad()
-        bar.set_postfix(loss=f"{out.loss.item():.3f}")
+        bar.set_postfix(loss=f"{loss.item():.3f}")
     return model
 
 
