@@ -32,7 +32,26 @@ def extract(data: bytes, filename: str = "", limits: DocumentLimits | None = Non
 
         out = extract_text(data, markdown=kind == "markdown")
     count_chars(out.passages, limits)
+    out.passages = [piece for p in out.passages for piece in split_long(p)]
     return out
+
+
+_MAX_PASSAGE = 4000
+
+
+def split_long(p: Passage) -> list[Passage]:
+    """Cut a passage longer than 4,000 characters at sentence ends; pieces get a `part` number."""
+    if len(p.text) <= _MAX_PASSAGE:
+        return [p]
+    pieces, start = [], 0
+    while start < len(p.text):
+        end = min(len(p.text), start + _MAX_PASSAGE)
+        if end < len(p.text):
+            cut = max(p.text.rfind(c, start + _MAX_PASSAGE // 2, end) for c in "。！？.!?\n；;")
+            end = cut + 1 if cut > start else end
+        pieces.append(Passage(p.text[start:end], {**p.location, "part": len(pieces) + 1}))
+        start = end
+    return pieces
 
 
 def extract_file(path: str | Path, limits: DocumentLimits | None = None) -> Extraction:
