@@ -28,7 +28,7 @@ _STAGE_RULES: list[tuple[re.Pattern[str], int]] = [
 _SCHEDULE = re.compile(r"寒假|暑假|周末|国庆|五一|假期|winter break|summer (?:camp|holiday|break)", re.I)
 SUBJECT_WORDS: dict[str, tuple[str, ...]] = {
     "math": ("数学", "奥数", "算术", "计算", "math"),
-    "chinese": ("语文", "作文", "阅读理解", "古诗", "文言文", "chinese"),
+    "chinese": ("语文", "作文", "阅读理解", "古诗", "文言文", "拼音", "识字", "chinese"),
     "english": ("英语", "english", "phonics"),
     "physics": ("物理", "physics"),
     "chemistry": ("化学", "chemistry"),
@@ -80,7 +80,7 @@ def detect_grade(text: str) -> tuple[int | None, str | None, str | None]:
         if m and (best is None or m.start() < best[0]):
             grade, term = _read_grade(m, how)
             if grade is not None and 0 <= grade <= 12:
-                best = (m.start(), grade, term, m.group(0))
+                best = (m.start(), grade, term, m.group(0).strip())
     if best:
         return best[1], best[2], best[3]
     for pat, grade in _STAGE_RULES:
