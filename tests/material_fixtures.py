@@ -27,8 +27,10 @@ def page_text(n: int) -> tuple[str, str]:
     return f"第{n}讲 一元一次方程", f"例{n}：解方程 {n}x+5=2x+{n + 8}，先移项，再合并同类项。"
 
 
-def make_pdf(path: Path, pages: int = 30, scanned_page: int | None = None) -> Path:
-    """A 七年级数学 worksheet PDF with a real text layer; optionally one image-only (scanned) page."""
+def make_pdf(path: Path, pages: int = 30, scanned_page: int | None = None, dense: int = 1) -> Path:
+    """A 七年级数学 worksheet PDF with a real text layer; optionally one image-only (scanned) page.
+
+    ``dense`` repeats each page's example paragraph (dense=12 gives ~700 characters, a full worksheet page)."""
     from fpdf import FPDF
     from PIL import Image
 
@@ -50,8 +52,9 @@ def make_pdf(path: Path, pages: int = 30, scanned_page: int | None = None) -> Pa
             pdf.multi_cell(0, 8, "七年级上册 数学 同步练习")
             pdf.ln(4)
         pdf.multi_cell(0, 8, heading)
-        pdf.ln(4)
-        pdf.multi_cell(0, 8, body)
+        for _ in range(dense):
+            pdf.ln(4)
+            pdf.multi_cell(0, 8, body)
     pdf.output(str(path))
     return path
 
