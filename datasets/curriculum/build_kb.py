@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -162,12 +163,12 @@ def gaokao_coverage(data: Path) -> dict[str, tuple[int, int]]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=str(ROOT.parent.parent / "shared" / "data"))
+    ap.add_argument("--data", default=os.environ.get("MODERATION_DATA_DIR", str(ROOT.parent / "shared" / "data")))
     ap.add_argument("--coverage", action="store_true", help="also print gaokao_bench coverage of senior entries")
     args = ap.parse_args()
     data = Path(args.data)
-    if not (data / "pep_math_toc").is_dir():
-        data = Path("/work/shared/data")
+    if not (data / "pep_math_toc").is_dir():  # a git worktree sits one level deeper
+        data = ROOT.parent.parent / "shared" / "data"
     KB.mkdir(parents=True, exist_ok=True)
     for name, entries in (("math_pep.jsonl", build_math_pep(data)), ("math_primary_bnu.jsonl", build_math_primary(data))):
         with (KB / name).open("w", encoding="utf-8") as f:

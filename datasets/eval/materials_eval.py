@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import time
 from collections import defaultdict
@@ -32,7 +33,10 @@ _SUBJECT = {"mathematics": "math"}
 
 
 def default_data_dir() -> Path:
-    for candidate in (ROOT.parent.parent / "shared" / "data", ROOT.parent / "shared" / "data", Path("/work/shared/data")):
+    """$MODERATION_DATA_DIR, else ../shared/data beside the checkout (or beside its worktree folder)."""
+    if os.environ.get("MODERATION_DATA_DIR"):
+        return Path(os.environ["MODERATION_DATA_DIR"])
+    for candidate in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data"):
         if (candidate / "ceval").is_dir():
             return candidate
     return ROOT.parent / "shared" / "data"
