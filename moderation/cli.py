@@ -200,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules of the policy pack")
     rules.set_defaults(func=cmd_rules)
+
+    from .curriculum.cli import register as register_material
+
+    register_material(sub)
     return parser
 
 

@@ -73,5 +73,5 @@ def test_profiles_decide(scores, platform, public) -> None:
 
 
 def test_unknown_policy_names_the_known_ones() -> None:
-    with pytest.raises(UnknownPolicy, match="known: platform, public-channel, regulator-scan"):
+    with pytest.raises(UnknownPolicy, match="known: materials, platform, public-channel, regulator-scan"):
         load_profiles().get("nope")
