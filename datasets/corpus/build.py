@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .common import LABEL_KEYS, make_record, normalise
 from .evasion import evade_record
-from .generate import load_templates, render
+from .generate import family_shares, load_templates, render
 from .seeds import load_seeds
 from .ship import READERS, data_dir
 
@@ -30,17 +30,20 @@ DEFAULT_SIZE = 40000
 TEST_FRAC, DEV_FRAC = 0.15, 0.10
 SHIP_FRAC = 0.10          # share of --size taken by ship-data negatives
 AUG_POS, AUG_NEG = 0.25, 0.06  # share of train positives / negatives that get one evasion copy
+GOLDEN = Path(__file__).resolve().parents[2] / "tests" / "golden" / "ads.jsonl"
 SHIP_MIX = {"ape210k": 0.35, "gaokao_bench": 0.30, "chalkbase": 0.20, "cmath_distractor": 0.05, "pep_math_toc": 0.10}
 
 
 def assign(groups: list[str], rng: random.Random) -> dict[str, str]:
-    """Split whole groups: ~15% test, ~10% dev, rest train (≥1 test and ≥1 dev when there are ≥3 groups)."""
+    """Split whole groups: ~15% test, ~10% dev, rest train (≥1 test from ≥2 groups, ≥1 dev from ≥5)."""
     gs = sorted(set(groups))
     rng.shuffle(gs)
     n = len(gs)
-    if n >= 3:
+    if n >= 5:
         n_test = max(1, round(n * TEST_FRAC))
         n_dev = max(1, round(n * DEV_FRAC))
+    elif n >= 3:
+        n_test, n_dev = 1, 0
     elif n == 2:
         n_test, n_dev = 1, 0
     else:
@@ -49,6 +52,14 @@ def assign(groups: list[str], rng: random.Random) -> dict[str, str]:
     for i, g in enumerate(gs):
         out[g] = "test" if i < n_test else "dev" if i < n_test + n_dev else "train"
     return out
+
+
+def golden_keys(path: Path = GOLDEN) -> set[str]:
+    """Normalised texts of the rule engine's golden cases: they may only land in the test split."""
+    if not path.is_file():
+        return set()
+    with path.open(encoding="utf-8") as fh:
+        return {normalise(json.loads(line)["text"]) for line in fh if line.strip()}
 
 
 def _ship_records(ddir: Path, n_total: int, rng: random.Random) -> list[dict]:
@@ -69,6 +80,10 @@ def build(size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, ddir: Path | None 
     t0 = time.time()
     rng = random.Random(seed)
     seeds = load_seeds()
+    golden = golden_keys()
+    for r in seeds:
+        if normalise(r["text"]) in golden:
+            r["group"] = "seed:golden"
     slots, temps = load_templates()
     ship: list[dict] = []
     if use_ship and ddir is not None:
@@ -82,7 +97,8 @@ def build(size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, ddir: Path | None 
     for t in temps:
         by_family[t.family].append(f"template:{t.id}")
     for fam in sorted(by_family):
-        split_of.update(assign(by_family[fam], random.Random(f"{seed}:{fam}")))
+        split_of.update(assign([g for g in by_family[fam] if g != "seed:golden"], random.Random(f"{seed}:{fam}")))
+    split_of["seed:golden"] = "test"
 
     # --- generation with global dedup ------------------------------------------------------------
     seen: dict[str, str] = {}
@@ -94,22 +110,50 @@ def build(size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, ddir: Path | None 
         if not key or key in seen:
             dropped[rec["source"].split(":")[0]] += 1
             return False
+        split = split_of.get(rec["group"], rec.get("split") or "train")
+        if key in golden and split != "test":
+            dropped["golden_outside_test"] += 1
+            return False
         seen[key] = rec["id"]
-        rec["split"] = split_of.get(rec["group"], rec.get("split") or "train")
+        rec["split"] = split
         kept.append(rec)
         return True
 
     for r in seeds:
         add(r)
     budget = max(0, int(size / (1 + 0.6 * AUG_POS)) - len(kept) - len(ship))
-    wsum = sum(t.weight for t in temps) or 1.0
+    shares = family_shares()
+    fam_w: dict[str, float] = defaultdict(float)
     for t in temps:
-        quota = max(1, round(budget * t.weight / wsum))
-        trng = random.Random(f"{seed}:{t.id}")
-        made = tries = 0
-        while made < quota and tries < quota * 4:
-            made += add(render(t, slots, trng, tries))
-            tries += 1
+        fam_w[t.family] += t.weight
+    share_sum = sum(shares.get(f, 0.05) for f in fam_w)
+    trngs = {t.id: random.Random(f"{seed}:{t.id}") for t in temps}
+    tries = {t.id: 0 for t in temps}
+    open_ids: list[str] = []   # templates that met their quota (not saturated)
+
+    def fill(t, quota: int) -> int:
+        made = 0
+        stop = tries[t.id] + quota * 4
+        while made < quota and tries[t.id] < stop:
+            made += add(render(t, slots, trngs[t.id], tries[t.id]))
+            tries[t.id] += 1
+        return made
+
+    made_total = 0
+    for t in temps:
+        share = shares.get(t.family, 0.05) / share_sum
+        quota = max(1, round(budget * share * t.weight / fam_w[t.family]))
+        made = fill(t, quota)
+        made_total += made
+        if made == quota:
+            open_ids.append(t.id)
+    # top up from templates that still have room, so saturated ones do not shrink the corpus
+    deficit = budget - made_total
+    by_id = {t.id: t for t in temps}
+    if deficit > 0 and open_ids:
+        per = deficit // len(open_ids) + 1
+        for tid in open_ids:
+            fill(by_id[tid], per)
     for r in ship:
         add(r)
 

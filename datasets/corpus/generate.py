@@ -86,6 +86,12 @@ def _lines(vals: object) -> list[str]:
     return [str(v) for v in vals]
 
 
+def family_shares(path: Path = TEMPLATES_PATH) -> dict[str, float]:
+    """Budget share per template family (``family_share`` in templates.yaml)."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {k: float(v) for k, v in (doc.get("family_share") or {}).items()}
+
+
 def load_templates(path: Path = TEMPLATES_PATH) -> tuple[dict[str, list[Value]], list[Template]]:
     """Parse templates.yaml into slot tables and templates."""
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
