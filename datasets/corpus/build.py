@@ -105,13 +105,15 @@ def build(size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, ddir: Path | None 
     kept: list[dict] = []
     dropped = Counter()
 
-    def add(rec: dict) -> bool:
-        key = normalise(rec["text"])
+    def add(rec: dict, exact: bool = False) -> bool:
+        # evasion copies are keyed on their exact text: normalise() would strip the inserted symbols/emoji and
+        # fold them onto their (train-split) original; the straddle check below still uses normalise()
+        key = ("ev:" + rec["text"]) if exact else normalise(rec["text"])
         if not key or key in seen:
             dropped[rec["source"].split(":")[0]] += 1
             return False
         split = split_of.get(rec["group"], rec.get("split") or "train")
-        if key in golden and split != "test":
+        if normalise(rec["text"]) in golden and split != "test":
             dropped["golden_outside_test"] += 1
             return False
         seen[key] = rec["id"]
@@ -171,7 +173,7 @@ def build(size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, ddir: Path | None 
                 e["source"] = r["source"]
                 aug.append(e)
     for e in aug:
-        add(e)
+        add(e, exact=True)
 
     splits: dict[str, list[dict]] = {"train": [], "dev": [], "test": []}
     for r in kept:
