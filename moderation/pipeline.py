@@ -55,7 +55,7 @@ class Moderator:
             models = TextModels.from_default()
         elif models is False:
             models = None
-        elif not isinstance(models, TextModels):
+        elif isinstance(models, (str, Path)):
             models = TextModels(models)
         self.models: TextModels | None = models
         self.forced_t2: str | None = None
