@@ -19,6 +19,7 @@ from .common import LABEL_KEYS, consistent, infer_subjects, labels_from_codes, m
 
 TEMPLATES_PATH = Path(__file__).with_name("templates.yaml")
 _SLOT = re.compile(r"\{(\w+)(\?)?\}")
+_SCHOOL = frozenset({"primary", "junior", "senior", "k12"})
 _TAG = re.compile(r" #(?=(?:stage|subj|y|edu)=)")
 _DYN = re.compile(r"^D(\d)$")  # {D4}: four random digits (first one non-zero)
 
@@ -136,7 +137,11 @@ def _expand(pattern: str, slots: dict[str, list[Value]], rng: random.Random, st:
             return str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(n - 1))
         v = rng.choice(slots[name])
         if v.stage:
-            st.stage = v.stage
+            # two different school stages in one text (初二/高三) → k12
+            if st.stage in _SCHOOL and v.stage in _SCHOOL and st.stage != v.stage:
+                st.stage = "k12"
+            else:
+                st.stage = v.stage
         st.subj.update(v.subj)
         st.y.update(v.y)
         if v.edu is not None:
@@ -158,7 +163,7 @@ def _tidy(text: str) -> str:
 
 def render(t: Template, slots: dict[str, list[Value]], rng: random.Random, idx: int) -> dict:
     """One record from template ``t``; labels derived from the template and the slot values used."""
-    st = _State(stage=t.stage)
+    st = _State()
     pat = rng.choice(t.patterns)
     st.y.update(pat.y)
     st.subj.update(pat.subj)
@@ -179,13 +184,13 @@ def render(t: Template, slots: dict[str, list[Value]], rng: random.Random, idx: 
         edu = 0 if edu is None else edu
     else:
         labels = labels_from_codes(codes)
-        stage = st.stage or ("k12" if labels["subject_training_ad"] or labels["disguised_training"] else "none")
+        stage = st.stage or t.stage or ("k12" if labels["subject_training_ad"] or labels["disguised_training"] else "none")
         if t.stage and t.stage in ("adult", "none"):
             stage = t.stage
         edu = 1 if edu is None else edu
         labels = consistent(labels, stage, edu)
     subj = sorted(set(t.subj) | st.subj) or (infer_subjects(text) if edu else [])
-    if not edu:
+    if not edu or t.neg:
         subj = []
     return make_record(rid=f"tpl-{t.id}-{idx}", text=text, labels=labels, stage=stage, subjects=subj,
                        channel=channel, lang=None, source=f"template:{t.id}", group=f"template:{t.id}",
