@@ -162,8 +162,11 @@ class Moderator:
             results.append(result)
         return results
 
-    def _fuse(self, analysis: Analysis, out: ModelOutput | None) -> tuple[dict[str, float], dict[str, str]]:
-        """Per-category max of the rule score and the model probability; rules' hard negatives veto the models."""
+    def _fuse(self, analysis: Analysis, out: ModelOutput | None, block: float) -> tuple[dict[str, float], dict[str, str]]:
+        """Per-category max of the rule score and the model probability; rules' hard negatives veto the models.
+
+        A category the models alone flag blocks only at ``model_only_block`` confidence; below it, it is sent to review.
+        """
         scores = dict(analysis.scores)
         source = {c: "rules" for c in AD_CATEGORIES}
         if out is None or analysis.suppressed_by:
@@ -173,15 +176,21 @@ class Moderator:
         training_ad = max(max(out.probs[c], scores.get(c, 0.0)) for c in TRAINING_AD)
         for c in AD_CATEGORIES:
             p = out.probs[c] if c in TRAINING_AD else min(out.probs[c], training_ad)
-            p = round(p, 4)
-            if p > scores.get(c, 0.0):
-                source[c] = "model" if scores.get(c, 0.0) < p / 2 else "rules+model"
-                scores[c] = p
+            rule = scores.get(c, 0.0)
+            if p <= rule:
+                continue
+            if rule < p / 2:
+                source[c] = "model"
+                if p < self.models.config.model_only_block:  # type: ignore[union-attr]
+                    p = min(p, block - 1e-4)
+            else:
+                source[c] = "rules+model"
+            scores[c] = round(p, 4)
         return scores, source
 
     def _result(self, id_: Any, channel: str | None, profile: Profile, nt: NormalizedText,
                 analysis: Analysis, out: ModelOutput | None) -> dict[str, Any]:
-        scores, source = self._fuse(analysis, out)
+        scores, source = self._fuse(analysis, out, profile.block)
         decision, risk, flagged = profile.decide(scores)
         evidence = self._evidence(analysis.evidence, flagged, keep_all=profile.evidence == "all")
         if out is not None:

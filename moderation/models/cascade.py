@@ -25,10 +25,12 @@ _AD = [LABELS.index(c) for c in AD_CATEGORIES]
 
 @dataclass(frozen=True, slots=True)
 class CascadeConfig:
-    """When T2 runs: in ``auto`` mode, if any ad category's T1 probability lies in ``[low, high]``."""
+    """When T2 runs (``auto``: some ad category's T1 probability in ``[low, high]``), how sure the models must be
+    to block on their own, and to fill in stage/subjects the rules did not find."""
 
     low: float = 0.15
     high: float = 0.85
+    model_only_block: float = 0.9
     attribute_min: float = 0.6
 
 
