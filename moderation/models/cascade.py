@@ -62,6 +62,19 @@ class TextModels:
         for model in (self.linear, self.charbert):
             if model is not None and list(model.labels) != list(LABELS):
                 raise ValueError(f"{model.version}: labels differ from this code's {len(LABELS)} labels")
+        self.t2_weight = self._t2_weights() if self.charbert is not None else None
+
+    def _t2_weights(self) -> np.ndarray:
+        """Per label, T2's share of the average: 0.5 where its dev-split PR-AUC is within 0.02 of T1's, else 0."""
+        dev1 = self.linear.artifact.manifest.get("metrics", {}).get("dev", {})
+        dev2 = self.charbert.artifact.manifest.get("metrics", {}).get("dev", {})  # type: ignore[union-attr]
+        weights = np.full(len(LABELS), 0.5, np.float32)
+        for j, label in enumerate(LABELS):
+            a1 = dev1.get(label, {}).get("pr_auc")
+            a2 = dev2.get(label, {}).get("pr_auc")
+            if a1 is not None and a2 is not None and a1 == a1 and a2 == a2 and a2 < a1 - 0.02:
+                weights[j] = 0.0
+        return weights
 
     @classmethod
     def from_default(cls) -> "TextModels | None":
@@ -81,6 +94,7 @@ class TextModels:
         """The same models with the transformer tier switched off."""
         view = copy.copy(self)
         view.charbert = None
+        view.t2_weight = None
         return view
 
     @property
@@ -96,14 +110,15 @@ class TextModels:
         return ((ad >= self.config.low) & (ad <= self.config.high)).any(axis=1)
 
     def score(self, nts: Sequence[NormalizedText], t2: str = "auto") -> list[ModelOutput]:
-        """T1 for all; T2 (averaged with T1) for the uncertain rows, all rows, or none."""
+        """T1 for all; T2 (averaged with T1 where it earned it on dev) for the uncertain rows, all rows, or none."""
         p = self.linear.predict(nts)
         tiers = [("t1",)] * len(nts)
         if self.charbert is not None and t2 != "never" and len(nts):
             rows = np.arange(len(nts)) if t2 == "always" else np.flatnonzero(self.needs_t2(p))
             if len(rows):
                 p2 = self.charbert.predict([nts[i] for i in rows])
-                p[rows] = (p[rows] + p2) / 2.0
+                w = self.t2_weight
+                p[rows] = (1.0 - w) * p[rows] + w * p2
                 for i in rows:
                     tiers[i] = ("t1", "t2")
         return [ModelOutput(dict(zip(LABELS, map(float, row))), tiers[i]) for i, row in enumerate(p)]

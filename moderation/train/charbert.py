@@ -21,11 +21,12 @@ from ..models.labels import LABELS
 from ..normalize import normalize
 from .data import file_sha256, split
 from .metrics import label_metrics
+from ..models.linear import sigmoid
 
 DEFAULTS: dict[str, Any] = {
     "hidden": 128, "layers": 2, "heads": 2, "intermediate": 256, "max_len": 96, "vocab_size": 4000,
-    "mlm_steps": 150, "mlm_batch": 64, "mlm_lr": 1e-3, "ft_epochs": 1, "ft_batch": 32, "ft_lr": 5e-4,
-    "ft_max_examples": 12_000,
+    "mlm_steps": 300, "mlm_batch": 64, "mlm_lr": 1e-3, "ft_epochs": 2, "ft_batch": 32, "ft_lr": 1e-3,
+    "ft_max_examples": 40_000,
 }
 
 
@@ -114,7 +115,9 @@ def finetune(cfg: dict[str, Any], vocab: CharVocab, encoder_state: dict | None, 
     total = per_epoch * cfg["ft_epochs"]
     sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(total, max(1, total // 20)))
     rng = np.random.default_rng(seed)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
+    pos = y.sum(axis=0).astype(np.float32)
+    pos_weight = np.clip((len(y) - pos) / np.maximum(pos, 1.0), 1.0, 10.0)  # rare labels are learned too
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.from_numpy(pos_weight).to(device))
     bar = tqdm(total=total, desc="fine-tune", unit="step")
     for _ in range(cfg["ft_epochs"]):
         order = rng.permutation(len(seqs))
@@ -221,6 +224,7 @@ def train_charbert(corpus: str | Path, out: str | Path, mlm_texts: Sequence[str]
         "training_data": {"corpus": str(corpus), "mlm_texts": len(mlm),
                           "sha256": file_sha256(*(corpus / f"{s}.jsonl" for s in ("train", "dev", "test")))},
         "metrics": {"test": label_metrics(y_te, probs),
+                    "dev": label_metrics(y_dv, sigmoid(np.asarray(calib_a) * dv_logits + np.asarray(calib_b))),
                     "sizes": {"train": len(keep), "dev": len(dv), "test": len(te), "mlm": len(mlm)}},
         "train_seconds": round(time.perf_counter() - started, 1),
     }

@@ -14,7 +14,7 @@ from tqdm import tqdm
 from ..models.artifact import write_manifest
 from ..models.features import linear_tokens
 from ..models.labels import LABELS
-from ..models.linear import KIND
+from ..models.linear import KIND, sigmoid
 from ..normalize import normalize
 from .data import file_sha256, split
 from .metrics import label_metrics
@@ -67,8 +67,9 @@ def train_linear(corpus: str | Path, out: str | Path, seed: int = 20261122, **ov
         coef[:, j] = lr.coef_[0]
         intercept[j] = lr.intercept_[0]
         calib[:, j] = _platt(x_dv @ coef[:, j] + intercept[j], y_dv[:, j])
-    probs_te = 1 / (1 + np.exp(-(calib[0] * (x_te @ coef + intercept) + calib[1])))
-    metrics = {"test": label_metrics(y_te, probs_te), "sizes": {"train": len(tr_texts), "dev": len(dv_texts),
+    probs_te = sigmoid(calib[0] * (x_te @ coef + intercept) + calib[1])
+    probs_dv = sigmoid(calib[0] * (x_dv @ coef + intercept) + calib[1])
+    metrics = {"test": label_metrics(y_te, probs_te), "dev": label_metrics(y_dv, probs_dv), "sizes": {"train": len(tr_texts), "dev": len(dv_texts),
                                                                  "test": len(te_texts)}}
     out.mkdir(parents=True, exist_ok=True)
     vocab = {tok: int(i) for tok, i in vec.vocabulary_.items()}
