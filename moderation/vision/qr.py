@@ -39,15 +39,14 @@ def read_codes(image: Image.Image) -> list[QrCode]:
     """Every 2-D code zxing-cpp decodes in the picture (top to bottom)."""
     import zxingcpp
 
-    formats = zxingcpp.BarcodeFormat.QRCode
-    for name in _FORMATS[1:]:
-        fmt = getattr(zxingcpp.BarcodeFormat, name, None)
-        if fmt is not None:
-            formats = formats | fmt
+    formats = [f for f in (getattr(zxingcpp.BarcodeFormat, name, None) for name in _FORMATS) if f is not None]
     try:
         found = zxingcpp.read_barcodes(image.convert("L"), formats=formats)
-    except TypeError:  # older/newer signature: read everything, filter below
-        found = zxingcpp.read_barcodes(image.convert("L"))
+    except TypeError:  # zxing-cpp < 2.3 takes a combined flag, not a list
+        combined = formats[0]
+        for f in formats[1:]:
+            combined = combined | f
+        found = zxingcpp.read_barcodes(image.convert("L"), formats=combined)
     codes = []
     for r in found:
         if hasattr(r, "valid") and not r.valid:

@@ -94,7 +94,7 @@ def render_poster(lines: list[str], *, size: tuple[int, int] = (1080, 1920), bac
         import segno
 
         buf = io.BytesIO()
-        segno.make(qr, error="m").save(buf, kind="png", scale=10, border=2)
+        segno.make_qr(qr, error="m").save(buf, kind="png", scale=10, border=2)
         code = Image.open(buf).convert("RGB")
         side = int(min(w, h) * 0.32)
         code = code.resize((side, side), Image.Resampling.NEAREST)
