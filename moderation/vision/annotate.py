@@ -17,19 +17,20 @@ def write_annotated(image: Image.Image, evidence: list[dict[str, Any]], path: st
     out = image.convert("RGB").copy()
     draw = ImageDraw.Draw(out)
     width = max(2, round(max(out.size) / 400))
-    drawn = set()
+    drawn: dict[tuple[int, ...], list[str]] = {}
     for e in evidence:
         bbox = e.get("location", {}).get("bbox")
         if not bbox:
             continue
-        key = (e["category"], tuple(bbox))
-        if key in drawn:
+        cats = drawn.setdefault(tuple(bbox), [])
+        if e["category"] in cats:
             continue
-        drawn.add(key)
+        pad = width * (1 + 2 * len(cats))  # a second category on the same region gets a box just outside
+        cats.append(e["category"])
         colour = _COLOURS.get(e["category"], (255, 0, 0))
         x0, y0, x1, y1 = bbox
-        draw.rectangle([x0 - width, y0 - width, x1 + width, y1 + width], outline=colour, width=width)
-        draw.text((x0, max(0, y0 - 12 - width)), e["category"], fill=colour)
+        draw.rectangle([x0 - pad, y0 - pad, x1 + pad, y1 + pad], outline=colour, width=width)
+        draw.text((x0 + 90 * (len(cats) - 1), max(0, y0 - 12 - pad)), e["category"], fill=colour)
     try:
         out.save(path)
     except (OSError, ValueError) as exc:
