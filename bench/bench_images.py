@@ -1,11 +1,12 @@
 """Image moderation speed and OCR accuracy on rendered 1080x1920 posters, RapidOCR against Tesseract.
 
-    .venv/bin/python bench/bench_images.py [--n 20] [--sides 960,1280,1920] [--qr 20]
+    .venv/bin/python bench/bench_images.py [--n 20] [--sides 720,960,1280] [--qr 20]
 
 Measures, on the same posters in the same run:
   * RapidOCR end to end (decode excluded; OCR + QR + rules) with onnxruntime intra-op threads = 1 and = 2:
     p50/p99 seconds per poster, and posters/s in batch (sequential with 2 threads; 2 worker processes x 1 thread);
-  * max-side choice: speed and character accuracy at each resize limit (1 thread);
+  * max-side choice: speed and character accuracy at each resize limit (1 thread), and the baseline of RapidOCR's
+    stock detector setting (short side upscaled to >= 736) on a 1280-px picture;
   * Tesseract 5 (`tesseract -l chi_sim`, one process per poster, OMP_THREAD_LIMIT=1/2) speed and accuracy —
     skipped with a message when the `tesseract` binary or its chi_sim data is absent;
   * QR decoding on noisy posters: zxing-cpp against OpenCV's QRCodeDetector (decode rate, ms).
@@ -49,8 +50,8 @@ def accuracy(truths: list[str], reads: list[str]) -> float:
     return 1 - sum(edit_distance(t, r) for t, r in zip(truths, reads)) / chars
 
 
-def run_rapid(posters: list[dict], threads: int, max_side: int = 1280) -> dict:
-    images = ImageModerator(Moderator(), OcrEngine(max_side=max_side, threads=threads))
+def run_rapid(posters: list[dict], threads: int, max_side: int = 960, det_limit_type: str = "max") -> dict:
+    images = ImageModerator(Moderator(), OcrEngine(max_side=max_side, threads=threads, det_limit_type=det_limit_type))
     images.ocr.load()
     decoded = [decode_image(p["png"]) for p in posters]
     images.moderate_decoded(decoded[0])  # warm-up
@@ -62,7 +63,7 @@ def run_rapid(posters: list[dict], threads: int, max_side: int = 1280) -> dict:
         times.append(time.perf_counter() - t0)
         reads.append(squash("".join(b["text"] for b in r["ocr"])))
     total = time.perf_counter() - t_all
-    return {"threads": threads, "max_side": max_side, "p50_s": round(pct(times, 0.5), 3),
+    return {"threads": threads, "max_side": max_side, "det_limit_type": det_limit_type, "p50_s": round(pct(times, 0.5), 3),
             "p99_s": round(pct(times, 0.99), 3), "posters_per_s": round(len(decoded) / total, 2),
             "char_accuracy": round(accuracy([p["truth"] for p in posters], reads), 4)}
 
@@ -140,7 +141,7 @@ def run_qr(n: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="image moderation benchmark")
     ap.add_argument("--n", type=int, default=20, help="posters (1080x1920), spread over the difficulty buckets")
-    ap.add_argument("--sides", default="960,1280,1920", help="max-side limits to compare (1 thread)")
+    ap.add_argument("--sides", default="720,960,1280", help="max-side limits to compare (1 thread)")
     ap.add_argument("--qr", type=int, default=20, help="noisy QR posters for zxing vs OpenCV (0 = skip)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "bench_images.json"))
     args = ap.parse_args(argv)
@@ -151,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         posters.append({"png": poster.png(), "truth": squash("".join(p["lines"]))})
     report: dict = {"n": len(posters), "size": "1080x1920", "cpus": os.cpu_count()}
     report["rapidocr"] = [run_rapid(posters, 1), run_rapid(posters, 2)]
+    report["rapidocr_stock_detector"] = run_rapid(posters, 1, 1280, "min")
     report["rapidocr_pool"] = run_pool(posters, 2)
     report["max_side"] = [run_rapid(posters, 1, int(s)) for s in args.sides.split(",") if s]
     report["tesseract"] = [run_tesseract(posters, 1), run_tesseract(posters, 2)]
@@ -164,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     for r in report["rapidocr"]:
         print(f"{'rapidocr ' + str(r['threads']) + ' thread(s)':28s} {r['p50_s']:7.3f} {r['p99_s']:7.3f} "
               f"{r['posters_per_s']:9.2f} {r['char_accuracy']:7.2%}")
+    r = report["rapidocr_stock_detector"]
+    print(f"{'rapidocr 1t stock det (baseline)':28s} {r['p50_s']:7.3f} {r['p99_s']:7.3f} {r['posters_per_s']:9.2f} "
+          f"{r['char_accuracy']:7.2%}")
     pool = report["rapidocr_pool"]
     print(f"{'rapidocr 2 procs x 1 thread':28s} {'':7s} {'':7s} {pool['posters_per_s']:9.2f}")
     for r in report["tesseract"]:

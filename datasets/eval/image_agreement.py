@@ -1,7 +1,8 @@
 """Image evaluation on rendered posters: OCR character accuracy by difficulty bucket, and whether the image
 decision agrees with the text decision of the same copy.
 
-    .venv/bin/python datasets/eval/image_agreement.py --n 200 [--out bench/results/image_agreement.json]
+    .venv/bin/python datasets/eval/image_agreement.py --n 200                 # 5 legible-poster buckets
+    .venv/bin/python datasets/eval/image_agreement.py --set stress --n 75     # 3 stress buckets
 
 The posters are rendered from datasets/eval/poster_copy.py (copy written for this project) — the OCR models never
 saw them; the rule pack is the one the text pipeline uses.
@@ -35,6 +36,13 @@ BUCKETS = {
     "blurred": lambda i: {"background": "plain", "blur": 1.2 + (i % 4) * 0.3},
     "low_contrast": lambda i: {"background": "photo", "contrast": 0.3 + (i % 3) * 0.08},
 }
+# Stress buckets, beyond what a legible poster looks like: where the OCR starts to lose characters.
+STRESS = {
+    "tilted_20_30": lambda i: {"background": "colour", "rotate": (20 + (i % 3) * 5) * (1 if i % 2 else -1)},
+    "faint": lambda i: {"background": "photo", "contrast": 0.06 + (i % 3) * 0.02},
+    "tiny_jpeg": lambda i: {"background": "photo", "text_scale": 0.2 + (i % 3) * 0.03, "jpeg_quality": 8 + i % 5,
+                            "blur": 1.0},
+}
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -53,13 +61,14 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
-def poster_set(n: int, seed: int = 7) -> list[dict]:
+def poster_set(n: int, seed: int = 7, buckets: dict | None = None) -> list[dict]:
     """`n` copies spread evenly over the buckets, each with its render options."""
-    names = list(BUCKETS)
+    buckets = buckets or BUCKETS
+    names = list(buckets)
     out = []
     for i, copy in enumerate(poster_copies(n, seed)):
         bucket = names[i % len(names)]
-        out.append({**copy, "bucket": bucket, "render": {**BUCKETS[bucket](i // len(names)), "seed": i}})
+        out.append({**copy, "bucket": bucket, "render": {**buckets[bucket](i // len(names)), "seed": i}})
     return out
 
 
@@ -67,15 +76,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--set", choices=["main", "stress"], default="main", help="main buckets or the stress buckets")
     ap.add_argument("--threads", type=int, default=None, help="onnxruntime intra-op threads (default: all cores)")
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "image_agreement.json"))
+    ap.add_argument("--out", default=None, help="default: bench/results/image_agreement_<set>.json")
     args = ap.parse_args(argv)
 
     moderator = Moderator()
     images = ImageModerator(moderator, OcrEngine(threads=args.threads))
     rows = []
     t0 = time.perf_counter()
-    for p in poster_set(args.n, args.seed):
+    buckets = BUCKETS if args.set == "main" else STRESS
+    for p in poster_set(args.n, args.seed, buckets):
         poster = render_poster(p["lines"], **p["render"])
         r = images.moderate_bytes(poster.png())
         text_decision = moderator.moderate("\n".join(p["lines"]))["decision"]
@@ -85,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
                      "image_decision": r["decision"], "ocr_ms": r["timings_ms"]["ocr"]})
     elapsed = time.perf_counter() - t0
 
-    report: dict = {"n": len(rows), "seconds": round(elapsed, 1), "buckets": {}}
-    for bucket in [*BUCKETS, "all"]:
+    report: dict = {"set": args.set, "n": len(rows), "seconds": round(elapsed, 1), "buckets": {}}
+    for bucket in [*buckets, "all"]:
         sel = [x for x in rows if bucket == "all" or x["bucket"] == bucket]
         chars = sum(x["chars"] for x in sel)
         report["buckets"][bucket] = {
@@ -99,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     report["text_decisions"] = {d: sum(x["text_decision"] == d for x in rows) for d in ("block", "review", "pass")}
     report["disagreements"] = [{k: x[k] for k in ("id", "bucket", "truth", "read", "text_decision", "image_decision")}
                                for x in rows if x["text_decision"] != x["image_decision"]]
+    args.out = args.out or str(ROOT / "bench" / "results" / f"image_agreement_{args.set}.json")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps({"report": report, "rows": rows}, ensure_ascii=False, indent=1),
                               encoding="utf-8")

@@ -109,6 +109,17 @@ def _union(boxes: list[tuple[int, int, int, int]]) -> list[int]:
     return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
 
 
+def _sub_box(box: tuple[int, int, int, int], span: tuple[int, int], start: int, end: int) -> list[int]:
+    """The part of a horizontal line's box that characters [start, end) occupy (glyphs taken as equal width)."""
+    x0, y0, x1, y1 = box
+    a, b = span
+    if x1 - x0 <= y1 - y0 or b <= a:  # vertical or one-glyph text: keep the whole box
+        return list(box)
+    per = (x1 - x0) / (b - a)
+    lo, hi = max(start, a) - a, min(end, b) - a
+    return [int(x0 + lo * per), y0, int(round(x0 + hi * per)), y1]
+
+
 def _locate(evidence: list[dict[str, Any]], joined: OcrText, blocks: list[OcrBlock], codes: list[QrCode]
             ) -> list[dict[str, Any]]:
     """Give every evidence span the box of the OCR block(s) (or QR code) its text offsets fall in."""
@@ -119,6 +130,9 @@ def _locate(evidence: list[dict[str, Any]], joined: OcrText, blocks: list[OcrBlo
         idx = joined.blocks_in(e["start"], e["end"])
         if idx:
             loc: dict[str, Any] = {"kind": "image", "bbox": _union([boxes[i] for i in idx]), "block": idx[0]}
+            if len(idx) == 1 and idx[0] < len(blocks):
+                loc["block_bbox"] = loc["bbox"]
+                loc["bbox"] = _sub_box(boxes[idx[0]], joined.spans[idx[0]], e["start"], e["end"])
             if len(idx) > 1:
                 loc["blocks"] = idx
             if idx[0] >= len(blocks):

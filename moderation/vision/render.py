@@ -68,7 +68,8 @@ def _background(size: tuple[int, int], kind: str, rng: random.Random) -> Image.I
 
 def render_poster(lines: list[str], *, size: tuple[int, int] = (1080, 1920), background: str = "plain",
                   rotate: float = 0.0, blur: float = 0.0, contrast: float = 1.0, qr: str | None = None,
-                  seed: int = 0, colour: tuple[int, int, int] | None = None, font_path: str | None = None) -> Poster:
+                  seed: int = 0, colour: tuple[int, int, int] | None = None, font_path: str | None = None,
+                  text_scale: float = 1.0, jpeg_quality: int | None = None) -> Poster:
     """Render centred lines top to bottom; optional QR code (segno) at the bottom, rotation, blur, low contrast."""
     rng = random.Random(seed)
     font_path = font_path or cjk_font_path()
@@ -80,7 +81,7 @@ def render_poster(lines: list[str], *, size: tuple[int, int] = (1080, 1920), bac
     colour = colour or (rng.randint(0, 60), rng.randint(0, 60), rng.randint(0, 90))
     usable = h * (0.62 if qr else 0.86)
     longest = max(len(x) for x in lines) if lines else 1
-    fsize = int(min(w * 0.86 / max(longest, 1), usable / max(len(lines), 1) / 1.6, w / 8))
+    fsize = int(min(w * 0.86 / max(longest, 1), usable / max(len(lines), 1) / 1.6, w / 8) * text_scale)
     font = ImageFont.truetype(font_path, max(fsize, 10))
     y = int(h * 0.06)
     boxes = []
@@ -105,4 +106,8 @@ def render_poster(lines: list[str], *, size: tuple[int, int] = (1080, 1920), bac
         im = im.filter(ImageFilter.GaussianBlur(radius=blur))
     if rotate:
         im = im.rotate(rotate, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=(255, 255, 255))
+    if jpeg_quality:
+        buf = io.BytesIO()
+        im.save(buf, format="JPEG", quality=jpeg_quality)
+        im = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
     return Poster(image=im, lines=tuple(lines), boxes=tuple(boxes))

@@ -65,6 +65,16 @@ def test_done_when_poster_blocks_with_boxes_on_the_right_lines(done_when_result,
         assert all(not _overlap(box, other) for i, other in enumerate(done_when_poster.boxes) if i != line)
 
 
+@pytest.mark.parametrize("word, line, first, last", [("暑假", 0, 0, 2), ("冲刺班", 0, 6, 9), ("保证提分", 2, 0, 4)])
+def test_evidence_box_covers_the_words_not_the_whole_line(done_when_result, done_when_poster, word, line, first,
+                                                          last) -> None:
+    e = next(e for e in done_when_result["evidence"] if e["text"] == word)
+    x0, _, x1, _ = done_when_poster.boxes[line]
+    per = (x1 - x0) / len(DONE_WHEN[line])
+    bx0, _, bx1, _ = e["location"]["bbox"]
+    assert abs(bx0 - (x0 + first * per)) < 0.5 * per and abs(bx1 - (x0 + last * per)) < 0.5 * per
+
+
 def test_done_when_result_carries_ocr_blocks_and_the_qr_code(done_when_result) -> None:
     r = done_when_result
     assert [b["text"] for b in r["ocr"]] == DONE_WHEN

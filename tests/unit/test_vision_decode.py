@@ -134,3 +134,17 @@ def test_extra_lines_follow_blocks() -> None:
     joined = join_blocks([_b("初一英语", 0, 0, 100, 30)], ["二维码"])
     assert joined.text == "初一英语\n二维码"
     assert joined.blocks_in(5, 8) == [1] and joined.blocks_in(0, 8) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "box, span, start, end, expected",
+    [
+        ((100, 0, 190, 30), (10, 19), 10, 12, [100, 0, 120, 30]),
+        ((100, 0, 190, 30), (10, 19), 16, 19, [160, 0, 190, 30]),
+        ((0, 0, 30, 300), (0, 10), 2, 4, [0, 0, 30, 300]),  # vertical text keeps the whole box
+    ],
+)
+def test_evidence_sub_box(box, span, start, end, expected) -> None:
+    from moderation.vision.image_pipeline import _sub_box
+
+    assert _sub_box(box, span, start, end) == expected
