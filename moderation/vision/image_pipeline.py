@@ -8,7 +8,7 @@ from typing import Any
 
 from PIL import Image
 
-from ..pipeline import InputError, Moderator
+from ..pipeline import Moderator
 from .decode import DecodedImage, ImageLimits, decode_image, read_image_file
 from .ocr import OcrBlock, OcrEngine, OcrText, join_blocks
 from .qr import QrCode, read_codes
