@@ -9,6 +9,7 @@ $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q uv
 	$(BIN)/uv pip install -q --python $(BIN)/python --find-links "$${PIP_FIND_LINKS:-/opt/wheels}" -e '.[all]'
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps rapidocr_onnxruntime==1.4.4
 	touch $@
 
 # The main job on the embedded defaults: scan the example ads, print one full result.

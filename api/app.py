@@ -21,7 +21,8 @@ from .metrics import ApiMetrics
 from .schemas import BatchRequest, BatchResponse, ErrorResponse, ModerateRequest
 
 log = logging.getLogger("moderation.api")
-_STATUS = {"text_too_long": 413, "batch_too_large": 413, "body_too_large": 413}
+_STATUS = {"text_too_long": 413, "batch_too_large": 413, "body_too_large": 413, "image_too_large": 413,
+           "unsupported_image_format": 415, "unsupported_media_type": 415}
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses={400: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
     )
     app.state.moderator = None
+    app.state.metrics = metrics
 
     @app.exception_handler(InputError)
     async def input_error(_: Request, exc: InputError) -> JSONResponse:
@@ -109,6 +111,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for result in results:
             metrics.record_result(result)
         return {"results": results}
+
+    from .routes_images import router as images_router
+
+    app.include_router(images_router)
 
     @app.get("/healthz", summary="Ready when the pack and models are loaded")
     def healthz(request: Request):

@@ -28,7 +28,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     from .pipeline import InputError
 
     if args.image:
-        return _fail("--image: image moderation (OCR) is not available in this version")
+        from .vision.cli_image import score_image
+
+        return score_image(args, _moderator(args), _fail)
     if args.text is None:
         return _fail("give TEXT, or '-' to read it from stdin")
     if args.text == "-":
@@ -158,7 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="score one text and print the result as JSON")
     score.add_argument("text", nargs="?", help="the text, or '-' for stdin")
-    score.add_argument("--image", help="score an image (not available in this version)")
+    score.add_argument("--image", help="score an image file (OCR + QR codes) instead of TEXT")
+    score.add_argument("--annotate", help="with --image: write a copy with flagged regions boxed to this file")
     score.add_argument("--policy", help="policy profile (default: platform, or public-channel for public channels)")
     score.add_argument("--channel", help="where the ad runs: billboard, sms, app, …")
     score.add_argument("--id", help="an id to echo in the result")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Iterator
 
 from .pipeline import InputError, Moderator
+from .vision.items import is_image_item, moderate_image_item
 
 
 @dataclass(slots=True)
@@ -41,8 +42,13 @@ def scan_lines(lines: Iterator[bytes], moderator: Moderator, policy: str | None 
             continue
         item_id = item.get("id", line_no)
         if "text" not in item:
-            if "image_path" in item or "path" in item:
-                yield _error(line_no, item_id, "unsupported_item", "image and document items are not supported yet")
+            if is_image_item(item):
+                try:
+                    yield moderate_image_item(item, moderator, policy)
+                except InputError as exc:
+                    yield _error(line_no, item_id, exc.code, exc.message)
+            elif "image_path" in item or "path" in item:
+                yield _error(line_no, item_id, "unsupported_item", "document items are not supported yet")
             else:
                 yield _error(line_no, item_id, "missing_text", f"line {line_no}: no 'text' field")
             continue

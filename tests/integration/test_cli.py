@@ -46,7 +46,7 @@ def test_score_reads_stdin() -> None:
         (["--max-chars", "5", "score", "一二三四五六"], "limit is 5"),
         (["scan", "/no/such/file.jsonl", "-o", "-"], "no such file"),
         (["scan", "-", "-o", "-", "--policy", "nope"], "unknown policy"),
-        (["score", "--image", "x.png"], "not available"),
+        (["score", "--image", "x.png"], "cannot read x.png"),
     ],
 )
 def test_bad_usage_exits_2_with_one_line(capsys, args, message) -> None:
@@ -86,7 +86,7 @@ def test_scan_writes_one_result_per_line(tmp_path: Path) -> None:
     assert [r.get("id") for r in results] == ["a", "b", None, "d", "e", "f", None, None, "i", None]
     assert results[0]["decision"] == "block" and results[1]["decision"] == "pass"
     assert [r["error"]["code"] for r in results if "error" in r] == [
-        "invalid_json", "empty_text", "missing_text", "unsupported_item", "invalid_item", "invalid_json", "invalid_utf8"
+        "invalid_json", "empty_text", "missing_text", "unreadable_image", "invalid_item", "invalid_json", "invalid_utf8"
     ]
     assert results[8]["decision"] == "block"
     assert "scanned 10 items" in proc.stderr and "7 errors" in proc.stderr
