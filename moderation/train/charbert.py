@@ -25,7 +25,7 @@ from ..models.linear import sigmoid
 
 DEFAULTS: dict[str, Any] = {
     "hidden": 128, "layers": 2, "heads": 2, "intermediate": 256, "max_len": 96, "vocab_size": 4000,
-    "mlm_steps": 300, "mlm_batch": 64, "mlm_lr": 1e-3, "ft_epochs": 2, "ft_batch": 32, "ft_lr": 1e-3,
+    "mlm_steps": 300, "mlm_batch": 64, "mlm_lr": 1e-3, "ft_epochs": 5, "ft_batch": 32, "ft_lr": 1e-3,
     "ft_max_examples": 40_000,
 }
 
