@@ -28,6 +28,9 @@ class InputError(ValueError):
 
 TIERS = ("rules", "t1", "cascade", "full")
 TRAINING_AD = ("subject_training_ad", "non_subject_training_ad", "disguised_training")
+SUBJECT_TRAINING = ("subject_training_ad", "disguised_training")
+SCOPE = {"anxiety_marketing": TRAINING_AD, "misleading_pricing": TRAINING_AD,
+         "prohibited_schedule": SUBJECT_TRAINING, "prohibited_service": SUBJECT_TRAINING}
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,13 +174,15 @@ class Moderator:
         source = {c: "rules" for c in AD_CATEGORIES}
         if out is None or analysis.suppressed_by:
             return scores, source
-        # Claims, prices, schedules and services are in scope only in a training ad: the model's score for
-        # them is capped by how sure rules or models are that this is one.
-        training_ad = max(max(out.probs[c], scores.get(c, 0.0)) for c in TRAINING_AD)
+        # Claims and prices are in scope only in a training ad, schedules and services only in subject training:
+        # the models' score for them is capped by how sure rules or models are that the text is one.
+        sure = {c: max(out.probs[c], scores.get(c, 0.0)) for c in TRAINING_AD}
         for c in AD_CATEGORIES:
-            p = out.probs[c] if c in TRAINING_AD else min(out.probs[c], training_ad)
+            p = out.probs[c]
+            if c in SCOPE:
+                p = min(p, max(sure[k] for k in SCOPE[c]))
             rule = scores.get(c, 0.0)
-            if p <= rule:
+            if p <= rule or p < 0.05:  # below 5% a model probability is noise: the rule score stands
                 continue
             if rule < p / 2:
                 source[c] = "model"

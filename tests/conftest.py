@@ -1,4 +1,4 @@
-"""Shared fixtures: one real Moderator per session (the embedded pack)."""
+"""Shared fixtures: real Moderators per session (the embedded pack, with and without the learned tiers)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ GOLDEN = Path(__file__).parent / "golden" / "ads.jsonl"
 
 @pytest.fixture(scope="session")
 def moderator() -> Moderator:
+    """The full system: rules plus the shipped learned tiers (rules only where models/ is empty)."""
     return Moderator()
+
+
+@pytest.fixture(scope="session")
+def rules_moderator() -> Moderator:
+    """The rule tier alone, for tests that pin down what the policy pack itself decides."""
+    return Moderator(models=False)
 
 
 def golden_cases() -> list[dict]:

@@ -30,7 +30,7 @@ class CascadeConfig:
 
     low: float = 0.15
     high: float = 0.85
-    model_only_block: float = 0.9
+    model_only_block: float = 0.97
     attribute_min: float = 0.6
 
 

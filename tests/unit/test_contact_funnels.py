@@ -19,5 +19,5 @@ import pytest
         ("关于期中考试安排的通知 初二年级 家长群 扫码进群", "pass"),
     ],
 )
-def test_contact_funnels(moderator, text: str, decision: str) -> None:
-    assert moderator.moderate(text)["decision"] == decision
+def test_contact_funnels(rules_moderator, text: str, decision: str) -> None:
+    assert rules_moderator.moderate(text)["decision"] == decision

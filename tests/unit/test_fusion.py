@@ -38,8 +38,12 @@ class FakeModels:
 
 CASES = [
     # (text, model probabilities, expected flagged categories, expected decision, category -> expected source)
-    ("周末来玩吧，欢迎咨询", {"subject_training_ad": 0.92}, {"subject_training_ad"}, "block",
+    ("周末来玩吧，欢迎咨询", {"subject_training_ad": 0.98}, {"subject_training_ad"}, "block",
      {"subject_training_ad": "model"}),
+    ("周末来玩吧，欢迎咨询", {"subject_training_ad": 0.92}, {"subject_training_ad"}, "review",
+     {"subject_training_ad": "model"}),
+    ("周末来玩吧，欢迎咨询", {"prohibited_schedule": 0.99, "non_subject_training_ad": 0.99},
+     {"non_subject_training_ad"}, "review", {"prohibited_schedule": "rules"}),
     ("周末来玩吧，欢迎咨询", {"misleading_pricing": 0.95}, set(), "pass", {"misleading_pricing": "rules"}),
     ("周末来玩吧，欢迎咨询", {"misleading_pricing": 0.95, "subject_training_ad": 0.5},
      {"misleading_pricing", "subject_training_ad"}, "review", {"misleading_pricing": "model"}),

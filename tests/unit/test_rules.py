@@ -9,8 +9,8 @@ from tests.conftest import flagged, golden_cases
 ISSUE_AD = "暑假初二数学提高班，名师押题，保证提分30分！原价3980现价980"
 
 
-def test_issue_example_blocks_with_located_evidence(moderator) -> None:
-    result = moderator.moderate(ISSUE_AD)
+def test_issue_example_blocks_with_located_evidence(rules_moderator) -> None:
+    result = rules_moderator.moderate(ISSUE_AD)
     assert result["decision"] == "block"
     assert {"subject_training_ad", "anxiety_marketing", "misleading_pricing", "prohibited_schedule"} <= flagged(result)
     spans = {(e["category"], ISSUE_AD[e["start"] : e["end"]]) for e in result["evidence"]}
@@ -31,9 +31,9 @@ def test_issue_example_blocks_with_located_evidence(moderator) -> None:
     assert result["attributes"] == {"stage": "junior", "subjects": ["math"], "language": "zh"}
 
 
-def test_evidence_spans_point_into_the_original_even_when_evasive(moderator) -> None:
+def test_evidence_spans_point_into_the_original_even_when_evasive(rules_moderator) -> None:
     text = "Ｓ Ｘ 補.習 班，懂的私聊"
-    result = moderator.moderate(text)
+    result = rules_moderator.moderate(text)
     assert result["decision"] == "block"
     texts = {(e["category"], text[e["start"] : e["end"]], e.get("via")) for e in result["evidence"]}
     assert ("disguised_training", "補.習 班", "symbols") in texts
@@ -77,8 +77,8 @@ def test_evidence_spans_point_into_the_original_even_when_evasive(moderator) -> 
         ("少儿篮球课，训练后加一小时英语单词听写", "disguised_training"),
     ],
 )
-def test_rule_families_flag(moderator, text: str, category: str) -> None:
-    result = moderator.moderate(text)
+def test_rule_families_flag(rules_moderator, text: str, category: str) -> None:
+    result = rules_moderator.moderate(text)
     assert category in flagged(result), result["categories"]
     assert any(e["category"] == category for e in result["evidence"])
 
@@ -102,34 +102,34 @@ def test_rule_families_flag(moderator, text: str, category: str) -> None:
         "本楼盘地理位置优越，临近重点小学，学区房现房发售",
     ],
 )
-def test_hard_negatives_pass(moderator, text: str) -> None:
-    result = moderator.moderate(text)
+def test_hard_negatives_pass(rules_moderator, text: str) -> None:
+    result = rules_moderator.moderate(text)
     assert result["decision"] == "pass", (result["categories"], result["evidence"])
 
 
-def test_non_subject_training_for_kids_is_reviewed_not_blocked(moderator) -> None:
+def test_non_subject_training_for_kids_is_reviewed_not_blocked(rules_moderator) -> None:
     text = "少儿街舞暑假班，6-12岁，免费试听"
-    assert moderator.moderate(text)["decision"] == "review"
-    assert moderator.moderate(text, policy="public-channel")["decision"] == "block"
-    assert moderator.moderate(text, channel="billboard")["policy"]["id"] == "public-channel"
+    assert rules_moderator.moderate(text)["decision"] == "review"
+    assert rules_moderator.moderate(text, policy="public-channel")["decision"] == "block"
+    assert rules_moderator.moderate(text, channel="billboard")["policy"]["id"] == "public-channel"
 
 
-def test_regulator_scan_keeps_every_finding(moderator) -> None:
+def test_regulator_scan_keeps_every_finding(rules_moderator) -> None:
     text = "少儿编程课，国家级名师"
-    platform = moderator.moderate(text)
-    regulator = moderator.moderate(text, policy="regulator-scan")
+    platform = rules_moderator.moderate(text)
+    regulator = rules_moderator.moderate(text, policy="regulator-scan")
     assert len(regulator["evidence"]) >= len(platform["evidence"])
     assert regulator["fired_rules"]
 
 
-def test_results_are_deterministic(moderator) -> None:
-    a, b = moderator.moderate(ISSUE_AD), moderator.moderate(ISSUE_AD)
+def test_results_are_deterministic(rules_moderator) -> None:
+    a, b = rules_moderator.moderate(ISSUE_AD), rules_moderator.moderate(ISSUE_AD)
     a.pop("timings_ms"), b.pop("timings_ms")
     assert a == b
 
 
-def test_contract_shape(moderator) -> None:
-    result = moderator.moderate("初中数学辅导", id="x-1", channel="sms")
+def test_contract_shape(rules_moderator) -> None:
+    result = rules_moderator.moderate("初中数学辅导", id="x-1", channel="sms")
     assert result["id"] == "x-1"
     assert set(result["categories"]) == {
         "subject_training_ad", "non_subject_training_ad", "anxiety_marketing", "misleading_pricing",
@@ -143,8 +143,8 @@ def test_contract_shape(moderator) -> None:
 
 
 @pytest.mark.parametrize("case", golden_cases(), ids=lambda c: c["id"])
-def test_golden(moderator, case: dict) -> None:
-    result = moderator.moderate(case["text"])
+def test_golden(rules_moderator, case: dict) -> None:
+    result = rules_moderator.moderate(case["text"])
     got = flagged(result)
     assert result["decision"] == case["decision"], (case["note"], result["categories"])
     assert set(case.get("flagged", [])) <= got
