@@ -19,10 +19,12 @@ from .readers import Record
 
 
 class _ChunkActor:
-    """Ray Data callable class: one per actor; models load in __init__."""
+    """Ray Data callable class: one per actor; models load in __init__ (CONFIG is bound by a subclass)."""
 
-    def __init__(self, config: WorkerConfig) -> None:
-        self.ctx = WorkerContext(config)
+    CONFIG = WorkerConfig()
+
+    def __init__(self) -> None:
+        self.ctx = WorkerContext(self.CONFIG)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
@@ -37,8 +39,10 @@ class RayEngine:
     name = "ray"
 
     def __init__(self, config: WorkerConfig, workers: int = 2, address: str | None = None,
-                 window_chunks: int = 256, actor_cpus: float = 0.5) -> None:
+                 window_chunks: int = 400, actor_cpus: float = 0.5) -> None:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")  # no per-dataset INFO/WARNING chatter on stderr
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # failures still surface as Python exceptions
         import ray
 
         self.config = config
@@ -57,6 +61,8 @@ class RayEngine:
                 self._tmp = tempfile.mkdtemp(prefix="mray-", dir="/tmp")
                 kwargs.update(num_cpus=self.workers, _temp_dir=self._tmp)
             ray.init(**kwargs)
+        # Bind the config as a class attribute: no actor constructor arguments to keep alive in the object store.
+        self._actor = type("ChunkActor", (_ChunkActor,), {"CONFIG": config})
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True
         ctx.enable_progress_bars = False
@@ -76,8 +82,8 @@ class RayEngine:
             )
             del window
             ds = ds.map_batches(
-                _ChunkActor, fn_constructor_args=(self.config,), batch_size=1, batch_format="numpy",
-                concurrency=self.workers, num_cpus=self.actor_cpus,
+                self._actor, batch_size=1, batch_format="numpy",
+                compute=ray.data.ActorPoolStrategy(size=self.workers), num_cpus=self.actor_cpus,
             )
             for row in ds.iter_rows():
                 yield int(row["idx"]), pickle.loads(row["result"])
