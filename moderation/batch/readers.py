@@ -200,25 +200,25 @@ def read_warc(path: str) -> Iterator[Record]:
             for rec in it:
                 if rec.rec_type not in ("response", "resource"):
                     continue
-                offset = it.get_record_offset()
-                loc = f"{where}@{offset}"
-                url = rec.rec_headers.get_header("WARC-Target-URI")
-                fetched = rec.rec_headers.get_header("WARC-Date")
-                ctype = (rec.http_headers.get_header("Content-Type") if rec.http_headers else
-                         rec.rec_headers.get_header("Content-Type")) or ""
-                ctype = ctype.split(";")[0].strip().lower()
                 if rec.http_headers is not None and not rec.http_headers.get_statuscode().startswith("2"):
                     continue
-                base = {"id": url or loc, "url": url, "fetched_at": fetched}
-                if ctype in ("text/html", "application/xhtml+xml", "text/plain"):
-                    body = rec.content_stream().read()
-                    try:
-                        text = html_to_text(body) if ctype != "text/plain" else body.decode("utf-8", "replace")
-                    except Exception as exc:  # a broken page must not stop the crawl
-                        yield Record(loc, url or loc, None, ("invalid_html", f"{loc}: {exc}"))
-                        continue
-                    yield Record(loc, url or loc, {**base, "text": text})
-                elif ctype.startswith("image/"):
-                    yield Record(loc, url or loc, {**base, "image_bytes": rec.content_stream().read()})
+                headers = rec.http_headers or rec.rec_headers
+                ctype = (headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+                is_page = ctype in ("text/html", "application/xhtml+xml", "text/plain")
+                if not is_page and not ctype.startswith("image/"):
+                    continue
+                body = rec.content_stream().read()  # before get_record_offset(), which reads to the record's end
+                loc = f"{where}@{it.get_record_offset()}"
+                url = rec.rec_headers.get_header("WARC-Target-URI")
+                base = {"id": url or loc, "url": url, "fetched_at": rec.rec_headers.get_header("WARC-Date")}
+                if not is_page:
+                    yield Record(loc, url or loc, {**base, "image_bytes": body})
+                    continue
+                try:
+                    text = body.decode("utf-8", "replace") if ctype == "text/plain" else html_to_text(body)
+                except Exception as exc:  # a broken page must not stop the crawl
+                    yield Record(loc, url or loc, None, ("invalid_html", f"{loc}: {exc}"))
+                    continue
+                yield Record(loc, url or loc, {**base, "text": text})
         except ArchiveLoadFailed as exc:
             yield Record(f"{where}@{it.offset}", None, None, ("invalid_warc", f"{where}: {exc}"))
