@@ -168,7 +168,7 @@ def render_html(s: Summary, title: str) -> str:
     d = s.decisions
     cards = "".join(f'<div class=card>{k}<b class={k}>{d[k]:,}</b></div>' for k in DECISIONS)
     cards = f'<div class=card>items<b>{s.total:,}</b></div>{cards}<div class=card>errors<b>{sum(s.errors.values()):,}</b></div>'
-    cat_rows = [(c, Counter({"block": s.categories[c]})) for c in CATEGORIES if s.categories[c]]
+    cat_rows = [(c, Counter({"flagged": s.categories[c]})) for c in CATEGORIES if s.categories[c]]
     domains = _top(s.by_domain)
     dom_table = "".join(
         f"<tr><td>{_esc(dom)}</td><td class=block>{c['block']}</td><td class=review>{c['review']}</td><td>{c['pass']}</td>"
@@ -189,7 +189,7 @@ def render_html(s: Summary, title: str) -> str:
 <style>{_CSS}</style></head><body><h1>{_esc(title)}</h1><div class=cards>{cards}</div>
 <p class=muted>errors by code: {errors}</p>
 <h2>Decisions over time (fetch date)</h2><div>{_legend()}</div>{svg_columns(sorted(s.by_day.items()))}
-<h2>Flagged categories</h2>{svg_stacked_rows(cat_rows, ["block"])}
+<h2>Flagged categories</h2>{svg_stacked_rows(cat_rows, ["flagged"])}
 <h2>Decisions by domain (top {N_TOP} by block + review)</h2>{svg_stacked_rows(domains)}
 <h2>Decisions by channel</h2>{svg_stacked_rows(_top(s.by_channel))}
 <h2>Top offending domains</h2><table><tr><th>domain</th><th>block</th><th>review</th><th>pass</th><th>top categories</th></tr>{dom_table}</table>
