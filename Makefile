@@ -3,12 +3,12 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test bench models clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q uv
-	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[all]'
+	$(BIN)/uv pip install -q --python $(BIN)/python --find-links "$${PIP_FIND_LINKS:-/opt/wheels}" -e '.[all]'
 	touch $@
 
 # The main job on the embedded defaults: scan the example ads, print one full result.
@@ -20,8 +20,14 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
+# Rebuild the training corpus and retrain both text tiers (seeded; see models/README.md).
+models: $(BIN)/.installed
+	$(BIN)/python -m datasets.corpus.build --out build/corpus
+	$(BIN)/moderation train --corpus build/corpus --out models
+
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_rules.py
+	$(BIN)/python bench/bench_models.py
 	$(BIN)/python bench/bench_scan.py --lines 100000
 
 clean:

@@ -120,6 +120,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__, "model_versions": mod.model_versions,
                 "profiles": sorted(mod.profiles.profiles)}
 
+    from .routes_materials import router as materials_router
+
+    app.include_router(materials_router)
+
     @app.get("/metrics", summary="Prometheus metrics")
     def prometheus() -> PlainTextResponse:
         return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from . import __version__
@@ -66,6 +67,55 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    corpus = Path(args.corpus)
+    missing = [s for s in ("train", "dev", "test") if not (corpus / f"{s}.jsonl").is_file()]
+    if missing:
+        return _fail(f"{corpus}: no {', '.join(s + '.jsonl' for s in missing)} (build it: python -m datasets.corpus.build)")
+    try:
+        from .train.linear import train_linear
+    except ImportError as exc:
+        return _fail(f"training needs the 'train' extra ({exc.name} is missing): pip install 'moderation[train]'")
+    out = Path(args.out)
+    if args.tier in ("t1", "all"):
+        manifest = train_linear(corpus, out / "text-linear", seed=args.seed)
+        print(f"t1: {out / 'text-linear'} ({manifest['train_seconds']} s)", file=sys.stderr)
+    if args.tier in ("t2", "all"):
+        from .train.charbert import train_charbert
+        from .train.mlm import mlm_texts
+
+        if not Path(args.data_dir).is_dir():
+            return _fail(f"--data-dir {args.data_dir}: no such directory (ship data for masked-LM pretraining)")
+        overrides = {k: v for k, v in (("mlm_steps", args.mlm_steps), ("ft_epochs", args.epochs)) if v is not None}
+        manifest = train_charbert(corpus, out / "text-charbert", mlm_texts(args.data_dir), seed=args.seed,
+                                  **overrides)
+        print(f"t2: {out / 'text-charbert'} ({manifest['train_seconds']} s, {manifest['config']['params']:,} params)",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import EvalInputError, evaluate
+    from .pipeline import TIERS, InputError
+
+    if not os.path.isfile(args.file):
+        return _fail(f"cannot read {args.file}: no such file")
+    tiers = [t.strip() for t in args.tiers.split(",") if t.strip()]
+    unknown = [t for t in tiers if t not in TIERS]
+    if unknown or not tiers:
+        return _fail(f"--tiers: unknown {', '.join(unknown) or '(none given)'} (known: {', '.join(TIERS)})")
+    moderator = _moderator(args)
+    if moderator.models is None and any(t != "rules" for t in tiers):
+        return _fail("no trained models found (models/ or $MODERATION_MODELS_DIR): only --tiers rules is possible")
+    try:
+        _, report = evaluate(args.file, moderator, tiers, policy=args.policy, report_dir=args.report,
+                             plots=not args.no_plots)
+    except (EvalInputError, InputError) as exc:
+        return _fail(str(exc))
+    print(report)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="moderation", description="Double-reduction (双减) compliance scoring.")
     parser.add_argument("--version", action="version", version=f"moderation {__version__}")
@@ -92,8 +142,31 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=cmd_serve)
 
+    train = sub.add_parser("train", help="train the learned text tiers from a built corpus (needs the 'train' extra)")
+    train.add_argument("--corpus", default="build/corpus", help="folder with train/dev/test.jsonl")
+    train.add_argument("--out", default="models", help="where the artifact folders go (default models/)")
+    train.add_argument("--tier", choices=["t1", "t2", "all"], default="all")
+    train.add_argument("--data-dir", default=os.environ.get("MODERATION_DATA_DIR", "../shared/data"),
+                       help="ship-licensed text for masked-LM pretraining")
+    train.add_argument("--seed", type=int, default=20261122)
+    train.add_argument("--mlm-steps", type=int, help="masked-LM pretraining steps (0 skips pretraining)")
+    train.add_argument("--epochs", type=int, help="fine-tuning epochs")
+    train.set_defaults(func=cmd_train)
+
+    evaluation = sub.add_parser("eval", help="measure tiers on a labelled JSONL; Markdown + PNG report")
+    evaluation.add_argument("file", help="JSONL with 'text' and 'labels' (or flat category keys); 'block', 'weight' optional")
+    evaluation.add_argument("--tiers", default="rules,t1,cascade", help="comma list of rules,t1,cascade,full")
+    evaluation.add_argument("--policy", default="platform")
+    evaluation.add_argument("--report", help="folder for report.md, metrics.json and the plots")
+    evaluation.add_argument("--no-plots", action="store_true")
+    evaluation.set_defaults(func=cmd_eval)
+
     rules = sub.add_parser("rules", help="list the rules of the policy pack")
     rules.set_defaults(func=cmd_rules)
+
+    from .curriculum.cli import register as register_material
+
+    register_material(sub)
     return parser
 
 

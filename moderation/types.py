@@ -59,3 +59,4 @@ class Analysis:
     evidence: tuple[Evidence, ...]
     attributes: dict[str, Any]
     fired_rules: tuple[str, ...]
+    suppressed_by: tuple[str, ...] = ()  # hard-negative features that held (news, notices…): not an ad

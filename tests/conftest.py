@@ -29,4 +29,4 @@ def flagged(result: dict) -> set[str]:
 @pytest.fixture(scope="session", autouse=True)
 def _jobs_data_dir(tmp_path_factory) -> None:
     """Keep the jobs API's default data dir (SQLite db, uploads) out of the home directory during tests."""
-    os.environ.setdefault("MODERATION_DATA_DIR", str(tmp_path_factory.mktemp("moderation-data")))
+    os.environ.setdefault("MODERATION_JOBS_DIR", str(tmp_path_factory.mktemp("moderation-data")))

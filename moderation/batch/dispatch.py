@@ -128,3 +128,8 @@ def process_chunk(ctx: WorkerContext, records: list[Record]) -> ChunkResult:
     return ChunkResult(
         "".join(f"{ln}\n" for ln in lines), "".join(f"{ln}\n" for ln in errors), len(records), len(errors), decisions
     )
+
+
+from .handlers import register_available  # noqa: E402  (after HANDLERS exists; handlers import it)
+
+register_available()

@@ -210,7 +210,8 @@ class RuleDetector:
                     seen.add((h.start, h.end))
                     evidence.append(Evidence(rule.category, h.start, h.end, h.text, source, rule.citation, via=h.via))
         scores = {c: round(1.0 - r, 4) for c, r in remaining.items()}
-        return Analysis(scores, tuple(evidence), self._attributes(nt, values), tuple(fired))
+        suppressed = tuple(f for f in self.pack.suppress if values.get(f))
+        return Analysis(scores, tuple(evidence), self._attributes(nt, values), tuple(fired), suppressed)
 
     def _attributes(self, nt: NormalizedText, values: dict[str, list[Hit]]) -> dict[str, object]:
         conf = self.pack.attributes

@@ -47,7 +47,7 @@ class JobSettings:
         env = os.environ
         dirs = tuple(os.path.realpath(d) for d in env.get("MODERATION_JOBS_ALLOWED_DIRS", "").split(os.pathsep) if d)
         return cls(
-            data_dir=env.get("MODERATION_DATA_DIR") or _default_data_dir(),
+            data_dir=env.get("MODERATION_JOBS_DIR") or _default_data_dir(),
             db_url=env.get("MODERATION_JOBS_DB") or None,
             table_prefix=env.get("MODERATION_JOBS_TABLE_PREFIX", "moderation_"),
             allowed_dirs=dirs,

@@ -80,6 +80,7 @@ class Pack:
     phonetic_lexicons: frozenset[str]
     abbreviation_lexicons: frozenset[str]
     citations: dict[str, str] = field(default_factory=dict)
+    suppress: tuple[str, ...] = ()
 
 
 def _read_lexicon(path: Path) -> tuple[LexiconEntry, ...]:
@@ -221,6 +222,7 @@ def load_pack(directory: str | Path | None = None) -> Pack:
         phonetic_lexicons=frozenset(phonetic),
         abbreviation_lexicons=abbreviations,
         citations=citations,
+        suppress=suppress,
     )
 
 

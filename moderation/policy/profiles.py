@@ -33,6 +33,7 @@ class Profile:
     block: float
     evidence: str
     actions: Mapping[str, str]
+    t2: str = "auto"  # when the transformer tier runs: auto (T1 unsure) | always | never
 
     def decide(self, scores: Mapping[str, float]) -> tuple[str, float, dict[str, bool]]:
         """(decision, risk, flagged-by-category) for the given category scores."""
@@ -105,6 +106,9 @@ def load_profiles(directory: str | Path | None = None) -> ProfileSet:
         flag, block = float(spec.get("flag", 0.4)), float(spec.get("block", 0.7))
         if not 0 < flag <= block <= 1:
             raise PackError(f"profile {name!r}: need 0 < flag <= block <= 1")
+        t2 = str(spec.get("t2", "auto"))
+        if t2 not in ("auto", "always", "never"):
+            raise PackError(f"profile {name!r}: t2 must be auto, always or never")
         profiles[name] = Profile(
             id=name,
             version=version,
@@ -113,6 +117,7 @@ def load_profiles(directory: str | Path | None = None) -> ProfileSet:
             block=block,
             evidence=str(spec.get("evidence", "flagged")),
             actions=MappingProxyType(dict(actions)),
+            t2=t2,
         )
     if "platform" not in profiles:
         raise PackError("profiles.yaml must define the default profile 'platform'")

@@ -77,7 +77,9 @@ def _write_parquet(path: Path) -> None:
 def _write_dir(path: Path) -> None:
     (path / "sub").mkdir(parents=True)
     (path / "poster.png").write_bytes(b"\x89PNG")
-    (path / "sub" / "course.pdf").write_bytes(b"%PDF-1.4")
+    (path / "sub" / "course.pdf").write_bytes(b"%PDF-1.4")  # truncated: the document parser refuses it
+    (path / "sub" / "lesson.txt").write_text("七年级数学暑假预习讲义\n\n第一章 一元二次方程的解法，配方法与公式法。\n",
+                                           encoding="utf-8")
     (path / "notes.bin").write_bytes(b"\0")
 
 
@@ -90,7 +92,8 @@ def _write_dir(path: Path) -> None:
                                         ("in.parquet#row2", "in.parquet#row2", "block")]),
         ("docs", _write_dir, [("notes.bin", "notes.bin", "unsupported_file"),
                               ("poster.png", "poster.png", "unsupported_item"),
-                              ("sub/course.pdf", "sub/course.pdf", "unsupported_item")]),
+                              ("sub/course.pdf", "sub/course.pdf", "malformed_document"),
+                              ("sub/lesson.txt", "sub/lesson.txt", "block")]),  # 一元二次方程 is grade 9
     ],
 )
 @pytest.mark.parametrize("out_name", ["out.jsonl", "out.parquet"])

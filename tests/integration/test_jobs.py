@@ -48,7 +48,7 @@ def jobs_env(request, tmp_path_factory) -> dict:
     prefix = f"t{uuid.uuid4().hex[:10]}_"
     allowed = tmp_path / "allowed"
     allowed.mkdir()
-    env = {"MODERATION_DATA_DIR": str(tmp_path / "data"), "MODERATION_JOBS_DB": url,
+    env = {"MODERATION_JOBS_DIR": str(tmp_path / "data"), "MODERATION_JOBS_DB": url,
            "MODERATION_JOBS_TABLE_PREFIX": prefix, "MODERATION_JOBS_ALLOWED_DIRS": str(allowed),
            "MODERATION_JOBS_CHUNK_SIZE": "100", "MODERATION_JOBS_LEASE_S": "60"}
     with pytest.MonkeyPatch.context() as mp:

@@ -49,10 +49,11 @@ def test_malformed_pack_is_rejected(pack_copy: Path, edit, message: str) -> None
 
 def test_a_new_phrasing_is_one_lexicon_line(pack_copy: Path) -> None:
     text = "初中数学 稳稳提分神班"
-    assert Moderator(pack_copy).moderate(text)["categories"]["anxiety_marketing"]["flagged"] is False
+    rules_only = Moderator(pack_copy, models=False)  # the rule pack alone: the learned tiers may know this phrasing
+    assert rules_only.moderate(text)["categories"]["anxiety_marketing"]["flagged"] is False
     with open(pack_copy / "lexicons" / "guarantees.txt", "a", encoding="utf-8") as fh:
         fh.write("稳稳提分\n")
-    assert Moderator(pack_copy).moderate(text)["categories"]["anxiety_marketing"]["flagged"] is True
+    assert Moderator(pack_copy, models=False).moderate(text)["categories"]["anxiety_marketing"]["flagged"] is True
 
 
 @pytest.mark.parametrize(
@@ -72,5 +73,5 @@ def test_profiles_decide(scores, platform, public) -> None:
 
 
 def test_unknown_policy_names_the_known_ones() -> None:
-    with pytest.raises(UnknownPolicy, match="known: platform, public-channel, regulator-scan"):
+    with pytest.raises(UnknownPolicy, match="known: materials, platform, public-channel, regulator-scan"):
         load_profiles().get("nope")

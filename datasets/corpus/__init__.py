@@ -1,0 +1,1 @@
+"""Training corpus for the learned text models: hand-written seeds, templates, evasion, ship-data negatives."""

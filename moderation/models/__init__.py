@@ -1,0 +1,1 @@
+"""Learned text models: the linear tier (T1), the compact transformer (T2) and their cascade."""
