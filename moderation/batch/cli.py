@@ -55,8 +55,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         stats = run_batch(args.input, args.output, opts, moderator=moderator if workers == 1 else None)
     except (ReaderError, StateMismatch) as exc:
         return _fail(str(exc))
-    except OSError as exc:
-        return _fail(f"{exc.filename or args.output}: {exc.strerror}")
+    except OSError as exc:  # includes Ray's ConnectionError for an unreachable --ray-address
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}")
     print(stats.summary() + f" [{args.engine}, {workers} worker{'s' if workers > 1 else ''}]", file=sys.stderr)
     if args.report:
         from .report import write_report

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import socket
 import tempfile
 from itertools import islice
 from typing import Any, Iterator
@@ -31,6 +32,17 @@ class _ChunkActor:
 
         out = [pickle.dumps(process_chunk(self.ctx, pickle.loads(p)), protocol=5) for p in batch["payload"]]
         return {"idx": np.asarray(batch["idx"]), "result": np.array(out, dtype=object)}
+
+
+def check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail fast (ConnectionError) when a HOST:PORT cluster address does not answer: ray.init would retry for minutes."""
+    if address == "auto" or "://" in address or ":" not in address:
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except (OSError, ValueError) as exc:
+        raise ConnectionError(f"no Ray cluster answers at {address} ({exc})") from None
 
 
 class RayEngine:
@@ -56,6 +68,7 @@ class RayEngine:
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                                       "logging_level": "ERROR", "configure_logging": True}
             if address:
+                check_reachable(address)
                 kwargs["address"] = address
             else:
                 self._tmp = tempfile.mkdtemp(prefix="mray-", dir="/tmp")
