@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -83,7 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def observe(request: Request, call_next):
         started = time.perf_counter()
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_body_bytes:
+        big_ok = request.url.path == "/v1/jobs"  # job uploads have their own limit (MODERATION_JOBS_MAX_UPLOAD_BYTES)
+        if length and length.isdigit() and int(length) > settings.max_body_bytes and not big_ok:
             response = _error(413, "body_too_large", f"body has {length} bytes; the limit is {settings.max_body_bytes}")
         else:
             response = await call_next(request)
@@ -132,4 +134,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def prometheus() -> PlainTextResponse:
         return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    if importlib.util.find_spec("sqlalchemy") is not None:  # jobs need the 'batch' extra
+        from .routes_jobs import router as jobs_router
+
+        app.include_router(jobs_router)
     return app

@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Sequence
 
@@ -45,38 +44,6 @@ def cmd_score(args: argparse.Namespace) -> int:
     except InputError as exc:
         return _fail(exc.message)
     print(json.dumps(result, ensure_ascii=False, indent=None if args.compact else 2))
-    return 0
-
-
-def cmd_scan(args: argparse.Namespace) -> int:
-    from .pipeline import InputError
-    from .scan import count_lines, run_scan
-
-    if args.input != "-" and not os.path.isfile(args.input):
-        return _fail(f"cannot read {args.input}: no such file")
-    moderator = _moderator(args)
-    try:
-        moderator.profile(args.policy)
-    except InputError as exc:
-        return _fail(exc.message)
-    show = args.progress if args.progress is not None else sys.stderr.isatty()
-    started = time.perf_counter()
-    try:
-        total = count_lines(args.input) if show else None
-        source = sys.stdin.buffer if args.input == "-" else open(args.input, "rb")
-        sink = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
-    except OSError as exc:
-        return _fail(f"{exc.filename}: {exc.strerror}")
-    with source, sink:
-        stats = run_scan(source, sink, moderator, policy=args.policy, total=total, progress=show)
-    elapsed = time.perf_counter() - started
-    rate = stats.lines / elapsed if elapsed else 0.0
-    d = stats.decisions
-    print(
-        f"scanned {stats.lines} items in {elapsed:.1f}s ({rate:,.0f}/s): "
-        f"{d.get('block', 0)} block, {d.get('review', 0)} review, {d.get('pass', 0)} pass, {stats.errors} errors",
-        file=sys.stderr,
-    )
     return 0
 
 
@@ -168,13 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--compact", action="store_true", help="one-line JSON")
     score.set_defaults(func=cmd_score)
 
-    scan = sub.add_parser("scan", help="score a JSONL file: one result line per input line")
-    scan.add_argument("input", help="JSONL with 'id' and 'text' per line, or '-' for stdin")
-    scan.add_argument("-o", "--output", required=True, help="output JSONL, or '-' for stdout")
-    scan.add_argument("--policy", help="default policy profile for items that name none")
-    scan.add_argument("--progress", dest="progress", action="store_true", default=None, help="force a progress bar")
-    scan.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
-    scan.set_defaults(func=cmd_scan)
+    from .batch.cli import register as register_batch
+
+    register_batch(sub)
 
     serve = sub.add_parser("serve", help="start the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")

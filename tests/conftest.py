@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,9 @@ def golden_cases() -> list[dict]:
 
 def flagged(result: dict) -> set[str]:
     return {c for c, v in result["categories"].items() if v["flagged"]}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _jobs_data_dir(tmp_path_factory) -> None:
+    """Keep the jobs API's default data dir (SQLite db, uploads) out of the home directory during tests."""
+    os.environ.setdefault("MODERATION_JOBS_DIR", str(tmp_path_factory.mktemp("moderation-data")))

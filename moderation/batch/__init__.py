@@ -1,0 +1,1 @@
+"""Batch scanning: readers, resumable scanner, local and Ray engines, writers, HTML report."""

@@ -1,0 +1,1 @@
+"""Jobs over HTTP: a durable job store (SQLAlchemy: SQLite or PostgreSQL) and a background runner."""
