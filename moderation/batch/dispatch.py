@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from ..pipeline import InputError, Limits, Moderator
 from ..registry import Registry
+from ..vision.items import IMAGE_SUFFIXES
 from .readers import Record
 
 
@@ -50,7 +51,8 @@ def item_kind(item: dict[str, Any]) -> str | None:
     if "image_path" in item or "image_bytes" in item:
         return "image"
     if "path" in item:
-        return "document"
+        path = str(item["path"]).lower()
+        return "image" if path.endswith(IMAGE_SUFFIXES) else "document"
     return None
 
 

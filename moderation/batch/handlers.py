@@ -25,12 +25,29 @@ def analyze_document(ctx: WorkerContext, item: dict[str, Any], item_id: Any, pol
     return {"id": item_id, **report}
 
 
+def moderate_image(ctx: WorkerContext, item: dict[str, Any], item_id: Any, policy: str | None) -> dict[str, Any]:
+    """An image item ({'image_path'} or {'path': '*.png'}, or bytes from a WARC record) → OCR + text result."""
+    from ..vision.items import image_moderator_for, moderate_image_item
+
+    if "image_bytes" in item:
+        return image_moderator_for(ctx.moderator).moderate_bytes(
+            item["image_bytes"], id=item_id, policy=item.get("policy") or policy, channel=item.get("channel"))
+    return moderate_image_item({**item, "id": item_id}, ctx.moderator, policy)
+
+
 def register_available() -> None:
-    """Register the document handler when the documents + curriculum packages (and their extras) import."""
+    """Register the document and image handlers when their packages (and extras) import."""
     try:
         import moderation.curriculum.analyzer  # noqa: F401
         import moderation.documents  # noqa: F401
     except ImportError:
+        pass
+    else:
+        if "document" not in HANDLERS.names():
+            HANDLERS.register("document")(analyze_document)
+    try:
+        import moderation.vision.image_pipeline  # noqa: F401
+    except ImportError:
         return
-    if "document" not in HANDLERS.names():
-        HANDLERS.register("document")(analyze_document)
+    if "image" not in HANDLERS.names():
+        HANDLERS.register("image")(moderate_image)

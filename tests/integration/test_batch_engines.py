@@ -97,7 +97,7 @@ def _write_dir(path: Path) -> None:
         ("in.parquet", _write_parquet, [("p1", "in.parquet#row0", "block"), ("p2", "in.parquet#row1", "pass"),
                                         ("in.parquet#row2", "in.parquet#row2", "block")]),
         ("docs", _write_dir, [("notes.bin", "notes.bin", "unsupported_file"),
-                              ("poster.png", "poster.png", "unsupported_item"),
+                              ("poster.png", "poster.png", "undecodable_image"),  # a truncated PNG: the image handler refuses it
                               ("sub/course.pdf", "sub/course.pdf", "malformed_document"),
                               ("sub/lesson.txt", "sub/lesson.txt", "block")]),  # 一元二次方程 is grade 9
     ],

@@ -52,9 +52,10 @@ def test_decisions_by_page_kind(scanned, kind, decisions) -> None:
     assert got == decisions
 
 
-def test_image_response_is_an_error_record_with_location(scanned) -> None:
+def test_broken_image_response_is_an_error_record_with_location(scanned) -> None:
+    """The crawl's PNG is truncated: the image handler refuses it, and the run goes on."""
     [err] = scanned["errors"]
-    assert err["error"]["code"] == "unsupported_item" and err["id"].endswith("poster.png")
+    assert err["error"]["code"] == "undecodable_image" and err["id"].endswith("poster.png")
     assert err["location"].startswith("crawl.warc.gz@")
 
 
