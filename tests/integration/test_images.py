@@ -88,7 +88,7 @@ def test_done_when_result_carries_ocr_blocks_and_the_qr_code(done_when_result) -
     [
         (["雅思成人周末班", "在职白领英语提升", "小班授课 咨询电话 400-820-1234"], {}, "pass"),
         (["初一英语", "期末复习资料"], {"qr": "https://weixin.qq.com/g/Zz9"}, "block"),
-        (["初一英语", "期末复习资料"], {}, "pass"),
+        (["初一英语", "期末复习资料"], {}, "pass|review"),  # the learned tier may queue it; only the QR blocks
         (["寒假高一物理培优", "清北名师 一对一", "仅剩5个名额"], {"background": "photo", "rotate": 4, "seed": 2}, "block"),
         (["五年级奥数集训营", "周末班 火热招生"], {"blur": 1.6, "seed": 3}, "block"),
         (["初三化学冲刺", "中考提分30分"], {"contrast": 0.35, "background": "colour", "seed": 5}, "block"),
@@ -99,7 +99,7 @@ def test_done_when_result_carries_ocr_blocks_and_the_qr_code(done_when_result) -
 def test_rendered_posters(images, lines, kwargs, decision) -> None:
     poster = render_poster(lines, **kwargs)
     r = images.moderate_bytes(poster.png())
-    assert r["decision"] == decision, (r["text"], r["evidence"])
+    assert r["decision"] in decision.split("|"), (r["text"], r["evidence"])
     read = "".join(b["text"] for b in r["ocr"]).replace(" ", "")
     assert read == "".join(lines).replace(" ", "")
     assert [q["kind"] for q in r["qr"]] == (["wechat"] if kwargs.get("qr") else [])
