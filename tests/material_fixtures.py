@@ -27,6 +27,9 @@ def page_text(n: int) -> tuple[str, str]:
     return f"第{n}讲 一元一次方程", f"例{n}：解方程 {n}x+5=2x+{n + 8}，先移项，再合并同类项。"
 
 
+SCANNED_TEXT = "拓展：用导数求切线的斜率"  # a scanned page: text only in the picture (导数 = senior, grade 11)
+
+
 def make_pdf(path: Path, pages: int = 30, scanned_page: int | None = None, dense: int = 1) -> Path:
     """A 七年级数学 worksheet PDF with a real text layer; optionally one image-only (scanned) page.
 
@@ -44,8 +47,12 @@ def make_pdf(path: Path, pages: int = 30, scanned_page: int | None = None, dense
         pdf.add_page()
         if n == scanned_page:
             buf = io.BytesIO()
-            Image.new("RGB", (200, 80), "white").save(buf, format="PNG")
-            pdf.image(buf, x=20, y=20, w=100)
+            scan = Image.new("RGB", (1000, 300), "white")
+            from PIL import ImageDraw, ImageFont
+
+            ImageDraw.Draw(scan).text((40, 100), SCANNED_TEXT, fill="black", font=ImageFont.truetype(font, 56))
+            scan.save(buf, format="PNG")
+            pdf.image(buf, x=20, y=20, w=170)
             continue
         heading, body = page_text(n)
         if n == 1:

@@ -19,6 +19,10 @@ def extract(data: bytes, filename: str = "", limits: DocumentLimits | None = Non
         from .pdf import extract_pdf
 
         out = extract_pdf(data, limits, deadline)
+        if out.needs_ocr and limits.ocr:
+            from .ocr_pages import ocr_scanned_pages
+
+            ocr_scanned_pages(data, out, deadline)
     elif kind == "docx":
         from .office import extract_docx
 

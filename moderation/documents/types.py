@@ -28,6 +28,7 @@ class DocumentLimits:
     max_zip_members: int = 5_000
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_zip_ratio: float = 200.0
+    ocr: bool = True  # OCR scanned PDF pages when the image extra is installed
 
 
 @dataclass(slots=True)
