@@ -153,8 +153,10 @@ def normalize(text: str) -> NormalizedText:
             if b := _BARRIER.search(clean, gap_start, m.start()):
                 pieces.append("|")  # sentence punctuation stays a barrier: '期。【中' must not read 期中
                 compact_to_clean.append(b.start())
-            elif len(pieces[-1]) > 1 and len(run) > 1 and _is_cjk(pieces[-1][-1]) and _is_cjk(run[0]):
-                pieces.append("|")  # a space between two words is a clause break ('消化 学生'); '补 习' still joins
+            elif (len(pieces[-1]) > 1 and len(run) > 1 and _is_cjk(pieces[-1][-1]) and _is_cjk(run[0])
+                  and clean[gap_start : m.start()].isspace()):
+                pieces.append("|")  # a space between two words is a clause break ('消化 学生'); '补 习' still joins,
+                # and so do words split by an inserted symbol or emoji ('奥-数提~分班', '地📖理')
                 compact_to_clean.append(gap_start)
         pieces.append(run)
         compact_to_clean.extend(range(m.start(), m.end()))
