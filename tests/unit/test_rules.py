@@ -100,6 +100,8 @@ def test_rule_families_flag(rules_moderator, text: str, category: str) -> None:
         "sx手机快修，屏幕电池当天修好",
         "双色球第2010000期专家推荐：红球01,04,10；上述内容仅供参考。【中国移动和包彩票】",
         "本楼盘地理位置优越，临近重点小学，学区房现房发售",
+        "浅议小学生数学补习负担的成因",  # one headline marker is enough without a call to action
+        "曝某初中数学辅导班暑假违规开课(图)",
     ],
 )
 def test_hard_negatives_pass(rules_moderator, text: str) -> None:
