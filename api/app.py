@@ -114,10 +114,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics.record_result(result)
         return {"results": results}
 
-    from .routes_images import router as images_router
-
-    app.include_router(images_router)
-
     @app.get("/healthz", summary="Ready when the pack and models are loaded")
     def healthz(request: Request):
         mod = moderator(request)
@@ -126,14 +122,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__, "model_versions": mod.model_versions,
                 "profiles": sorted(mod.profiles.profiles)}
 
-    from .routes_materials import router as materials_router
-
-    app.include_router(materials_router)
-
     @app.get("/metrics", summary="Prometheus metrics")
     def prometheus() -> PlainTextResponse:
         return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
+    from .routes_images import router as images_router
+    from .routes_materials import router as materials_router
+
+    app.include_router(images_router)
+    app.include_router(materials_router)
     if importlib.util.find_spec("sqlalchemy") is not None:  # jobs need the 'batch' extra
         from .routes_jobs import router as jobs_router
 

@@ -1,4 +1,4 @@
-"""The `moderation` command line: score, scan, serve, rules."""
+"""The `moderation` command line: score, scan, report, material, serve, train, eval, rules."""
 
 from __future__ import annotations
 
