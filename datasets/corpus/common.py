@@ -6,15 +6,9 @@ import re
 import unicodedata
 from typing import Iterable
 
-LABEL_KEYS: tuple[str, ...] = (
-    "subject_training_ad",
-    "non_subject_training_ad",
-    "anxiety_marketing",
-    "misleading_pricing",
-    "prohibited_schedule",
-    "prohibited_service",
-    "disguised_training",
-)
+from moderation.categories import AD_CATEGORIES
+
+LABEL_KEYS: tuple[str, ...] = AD_CATEGORIES
 # Short codes used in seeds/*.jsonl ("y") and templates.yaml (" #y=").
 CODES: dict[str, str] = {
     "subject": "subject_training_ad",

@@ -30,6 +30,7 @@ class _ChunkActor:
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
 
+        # Payloads are chunks this scan's own driver pickled a moment ago (in memory, never a file a user brings).
         out = [pickle.dumps(process_chunk(self.ctx, pickle.loads(p)), protocol=5) for p in batch["payload"]]
         return {"idx": np.asarray(batch["idx"]), "result": np.array(out, dtype=object)}
 

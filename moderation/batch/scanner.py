@@ -134,12 +134,26 @@ def run_batch(
 def _run_streaming(engine, records, opts, stats, sink, total, on_progress) -> None:
     """No state: results go to ``sink`` in input order (used for stdin/stdout)."""
     errors = open(opts.errors_path, "w", encoding="utf-8") if opts.errors_path else None
-    bar = _bar(opts, total, 0)
+
+    def write(_: int, res) -> None:
+        sink.write(res.lines)
+        if errors:
+            errors.write(res.errors)
+
     try:
-        for _, res in engine.map(_chunks(records, opts.chunk_size, set(), [0])):
-            sink.write(res.lines)
-            if errors:
-                errors.write(res.errors)
+        _consume(engine.map(_chunks(records, opts.chunk_size, set(), [0])), write, stats, _bar(opts, total, 0),
+                 on_progress)
+    finally:
+        sink.flush()
+        if errors:
+            errors.close()
+
+
+def _consume(results, handle, stats, bar, on_progress) -> None:
+    """Hand each (chunk index, result) to ``handle``, then count it, move the bar and report progress."""
+    try:
+        for idx, res in results:
+            handle(idx, res)
             stats.add(res)
             if bar is not None:
                 bar.update(res.n)
@@ -148,9 +162,6 @@ def _run_streaming(engine, records, opts, stats, sink, total, on_progress) -> No
     finally:
         if bar is not None:
             bar.close()
-        sink.flush()
-        if errors:
-            errors.close()
 
 
 def _run_resumable(engine, records, input_path, output, fmt, opts, stats, total, on_progress) -> None:
@@ -161,19 +172,9 @@ def _run_resumable(engine, records, input_path, output, fmt, opts, stats, total,
         done = state.committed()
         stats.items, stats.errors, stats.decisions, _ = state.totals()
         stats.resumed = stats.items
-        bar = _bar(opts, total, stats.items)
         counter = [0]
-        try:
-            for idx, res in engine.map(_chunks(records, opts.chunk_size, done, counter)):
-                state.commit(idx, res)
-                stats.add(res)
-                if bar is not None:
-                    bar.update(res.n)
-                if on_progress:
-                    on_progress(stats)
-        finally:
-            if bar is not None:
-                bar.close()
+        _consume(engine.map(_chunks(records, opts.chunk_size, done, counter)), state.commit, stats,
+                 _bar(opts, total, stats.items), on_progress)
         n_chunks = counter[0]
         Path(output).parent.mkdir(parents=True, exist_ok=True)
         write_output(state.iter_parts(n_chunks), output)
