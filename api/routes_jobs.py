@@ -153,21 +153,23 @@ async def create_job(request: Request) -> JSONResponse:
     return JSONResponse(status_code=202, content=_public(job))
 
 
+def _job(job_id: str, request: Request) -> tuple[dict | None, JSONResponse | None]:
+    """The stored job, or a 404 response naming the id."""
+    job = request.app.state.jobs[0].get(job_id)
+    return (job, None) if job is not None else (None, _error(404, "job_not_found", f"no job {job_id}"))
+
+
 @router.get("/v1/jobs/{job_id}", summary="Job status and progress")
 def get_job(job_id: str, request: Request):
-    store = request.app.state.jobs[0]
-    job = store.get(job_id)
-    if job is None:
-        return _error(404, "job_not_found", f"no job {job_id}")
-    return _public(job)
+    job, missing = _job(job_id, request)
+    return missing or _public(job)
 
 
 @router.get("/v1/jobs/{job_id}/results", summary="Results as JSONL (one line per input), once the job is done")
 def get_results(job_id: str, request: Request):
-    store = request.app.state.jobs[0]
-    job = store.get(job_id)
-    if job is None:
-        return _error(404, "job_not_found", f"no job {job_id}")
+    job, missing = _job(job_id, request)
+    if missing:
+        return missing
     if job["status"] == "failed":
         return _error(409, "job_failed", f"job {job_id} failed: {job['message']}")
     if job["status"] != "done":

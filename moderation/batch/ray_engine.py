@@ -7,8 +7,12 @@ both engines give identical results. Progress is committed by the driver per chu
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import datetime
+import decimal
+import json
 import os
-import pickle
 import shutil
 import socket
 import tempfile
@@ -17,6 +21,40 @@ from typing import Any, Iterator
 
 from .dispatch import ChunkResult, WorkerConfig, WorkerContext, process_chunk
 from .readers import Record
+
+
+def _jsonable(value: Any) -> Any:
+    """JSON for what readers can yield beyond JSON types: bytes (WARC bodies), dates, decimals (Parquet)."""
+    if isinstance(value, (bytes, bytearray)):
+        return {"__b64__": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    raise TypeError(f"cannot send a {type(value).__name__} to a Ray actor")
+
+
+def _unbytes(obj: dict[str, Any]) -> Any:
+    return base64.b64decode(obj["__b64__"]) if obj.keys() == {"__b64__"} else obj
+
+
+def encode_chunk(records: list[Record]) -> str:
+    """A chunk of records as JSON text (no pickles cross the driver/actor boundary)."""
+    rows = [[r.location, r.id, r.item, r.error, r.line] for r in records]
+    return json.dumps(rows, ensure_ascii=False, default=_jsonable)
+
+
+def decode_chunk(payload: str) -> list[Record]:
+    return [Record(loc, id_, item, tuple(err) if err else None, line)
+            for loc, id_, item, err, line in json.loads(payload, object_hook=_unbytes)]
+
+
+def encode_result(result: ChunkResult) -> str:
+    return json.dumps(dataclasses.asdict(result), ensure_ascii=False)
+
+
+def decode_result(payload: str) -> ChunkResult:
+    return ChunkResult(**json.loads(payload))
 
 
 class _ChunkActor:
@@ -30,8 +68,7 @@ class _ChunkActor:
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         import numpy as np
 
-        # Payloads are chunks this scan's own driver pickled a moment ago (in memory, never a file a user brings).
-        out = [pickle.dumps(process_chunk(self.ctx, pickle.loads(p)), protocol=5) for p in batch["payload"]]
+        out = [encode_result(process_chunk(self.ctx, decode_chunk(p))) for p in batch["payload"]]
         return {"idx": np.asarray(batch["idx"]), "result": np.array(out, dtype=object)}
 
 
@@ -91,7 +128,7 @@ class RayEngine:
             if not window:
                 return
             ds = ray.data.from_items(
-                [{"idx": idx, "payload": pickle.dumps(recs, protocol=5)} for idx, recs in window],
+                [{"idx": idx, "payload": encode_chunk(recs)} for idx, recs in window],
                 override_num_blocks=min(len(window), 4 * self.workers),
             )
             del window
@@ -100,7 +137,7 @@ class RayEngine:
                 compute=ray.data.ActorPoolStrategy(size=self.workers), num_cpus=self.actor_cpus,
             )
             for row in ds.iter_rows():
-                yield int(row["idx"]), pickle.loads(row["result"])
+                yield int(row["idx"]), decode_result(row["result"])
 
     def close(self) -> None:
         """Shut down the local Ray this engine started and remove its temp dir."""
